@@ -1,0 +1,26 @@
+package io.vsd.eventbus;
+
+/**
+ * Every event-bus address vsd uses, in one place. The schemas are in docs/event-bus.md.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Published: a change to the virtual-service table, with the table version it produced. */
+  public static final String CONFIG = "vsd.config";
+  /** Published: health transitions of real servers. */
+  public static final String HEALTH = "vsd.health";
+  /** Published about once a second: each director's counters. */
+  public static final String STATS = "vsd.stats";
+  /** Published: directors joining and leaving the cluster. */
+  public static final String DIRECTORS = "vsd.directors";
+
+  /** Request/reply: commands to the service table (the single writer of the table). */
+  public static final String TABLE = "vsd.table";
+  /** Local publish: the scheduling verticle swapped in a new routing snapshot. */
+  public static final String ROUTING = "vsd.routing";
+  /** Local publish: the data plane has applied a routing snapshot (listeners bound or closed). */
+  public static final String ROUTING_APPLIED = "vsd.routing.applied";
+  /** Local request/reply: the data plane's live view (listeners, connection counts). */
+  public static final String DATA_PLANE_STATUS = "vsd.dataplane.status";
+}

@@ -1,0 +1,73 @@
+package io.vsd.services.scheduler;
+
+import io.vsd.services.model.RealServer;
+import java.net.InetSocketAddress;
+
+/**
+ * A real server inside one routing snapshot: its configuration, its effective weight and its live counts.
+ * Immutable but for the counts, which are shared with the server's other snapshots.
+ */
+public final class Destination {
+  private final RealServer server;
+  private final int weight;
+  private final ConnectionCounts counts;
+  private final InetSocketAddress socketAddress;
+
+  public Destination(RealServer server, int weight, ConnectionCounts counts) {
+    this.server = server;
+    this.weight = weight;
+    this.counts = counts;
+    this.socketAddress = server.endpoint().toSocketAddress();
+  }
+
+  public RealServer server() {
+    return server;
+  }
+
+  /** The weight schedulers use: the configured one, or less while health or slow start say so. */
+  public int weight() {
+    return weight;
+  }
+
+  public ConnectionCounts counts() {
+    return counts;
+  }
+
+  public InetSocketAddress socketAddress() {
+    return socketAddress;
+  }
+
+  /** IPVS's ip_vs_dest_conn_overhead: active connections weigh 256 times more than inactive ones. */
+  public int overhead() {
+    return counts.active() * 256 + counts.inactive();
+  }
+
+  /** Available for a new connection: weight above 0, not OVERLOADED, not already tried for it. */
+  public boolean available(PickContext context) {
+    return weight > 0 && !counts.overloaded() && !context.excludes(this);
+  }
+
+  /** Call when a connection to this server starts being opened. */
+  public void connectionOpened() {
+    counts.opened(server.upper());
+  }
+
+  /** Call when one side of an established connection has closed. */
+  public void connectionHalfClosed() {
+    counts.halfClosed();
+  }
+
+  /** Call when the connection is gone; {@code wasActive} is false after {@link #connectionHalfClosed()}. */
+  public void connectionClosed(boolean wasActive) {
+    counts.closed(wasActive, server.upper(), server.lower());
+  }
+
+  boolean sameServer(Destination other) {
+    return other.counts == counts;
+  }
+
+  @Override
+  public String toString() {
+    return server.endpoint().toString();
+  }
+}

@@ -1,0 +1,48 @@
+package io.vsd.services.scheduler;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What a scheduler may look at for one new connection: the client, the virtual address it reached, and the
+ * real servers already tried for it (a failed connect is retried on another server).
+ */
+public final class PickContext {
+  private final InetSocketAddress client;
+  private final InetSocketAddress virtualAddress;
+  private Destination[] tried = NONE;
+
+  private static final Destination[] NONE = new Destination[0];
+
+  public PickContext(InetSocketAddress client, InetSocketAddress virtualAddress) {
+    this.client = client;
+    this.virtualAddress = virtualAddress;
+  }
+
+  public InetSocketAddress client() {
+    return client;
+  }
+
+  public InetSocketAddress virtualAddress() {
+    return virtualAddress;
+  }
+
+  /** Excludes {@code d} from the next picks for this connection. */
+  public void tried(Destination d) {
+    Destination[] next = java.util.Arrays.copyOf(tried, tried.length + 1);
+    next[tried.length] = d;
+    tried = next;
+  }
+
+  public int triedCount() {
+    return tried.length;
+  }
+
+  boolean excludes(Destination d) {
+    for (Destination t : tried) {
+      if (t.sameServer(d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,44 @@
+package io.vsd.services.scheduler;
+
+import java.util.List;
+
+/**
+ * wlc, ipvsadm's default: the least overhead / weight, compared by cross-multiplication so there is no
+ * division. Take the first available server, then replace it only when another is strictly better.
+ */
+final class WeightedLeastConnection implements Scheduler {
+  private final Destination[] destinations;
+
+  WeightedLeastConnection(List<Destination> destinations) {
+    this.destinations = destinations.toArray(Destination[]::new);
+  }
+
+  @Override
+  public Destination pick(PickContext context) {
+    Destination least = null;
+    long leastOverhead = 0;
+    for (Destination d : destinations) {
+      if (!d.available(context)) {
+        continue;
+      }
+      long overhead = d.overhead();
+      if (least == null || leastOverhead * d.weight() > overhead * least.weight()) {
+        least = d;
+        leastOverhead = overhead;
+      }
+    }
+    return least;
+  }
+
+  static final class Factory implements SchedulerFactory {
+    @Override
+    public String name() {
+      return "wlc";
+    }
+
+    @Override
+    public Scheduler create(List<Destination> destinations, java.util.Set<String> flags) {
+      return new WeightedLeastConnection(destinations);
+    }
+  }
+}
