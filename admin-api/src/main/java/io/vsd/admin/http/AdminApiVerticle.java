@@ -1,0 +1,283 @@
+package io.vsd.admin.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vsd.eventbus.Addresses;
+import io.vsd.eventbus.RoutingApplied;
+import io.vsd.eventbus.TableCommands;
+
+/**
+ * The admin HTTP API under /api/v1 (docs/admin-api.md). It owns no state: writes are commands to the service
+ * table on {@link Addresses#TABLE}, and live counts come from the data plane on
+ * {@link Addresses#DATA_PLANE_STATUS}.
+ */
+public final class AdminApiVerticle extends VerticleBase {
+  /** Bodies above this are refused with 413: the largest real request, a service with its servers, is far smaller. */
+  public static final int BODY_LIMIT = 64 * 1024;
+  private static final long APPLY_TIMEOUT_MS = 5_000;
+  private static final String SERVICE = "/api/v1/services/:proto/:address";
+
+  private final String host;
+  private final int port;
+  private final JsonObject info;
+  private HttpServer server;
+  private AppliedVersions applied;
+
+  /**
+   * @param info what GET /api/v1/info answers (name, version, directorId...)
+   */
+  public AdminApiVerticle(String host, int port, JsonObject info) {
+    this.host = host;
+    this.port = port;
+    this.info = info.copy();
+  }
+
+  /** The port actually bound (useful when started on port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    applied = new AppliedVersions(vertx);
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.route("/api/*").handler(this::checkMediaType);
+
+    router.get("/api/v1/info").handler(ctx -> json(ctx, 200, info));
+    router.get("/api/v1/services").handler(this::listServices);
+    router.post("/api/v1/services").handler(ctx -> withBody(ctx, body ->
+        change(ctx, command(TableCommands.ADD_SERVICE, null, null, body), 201)));
+    router.delete("/api/v1/services").handler(ctx -> change(ctx, command(TableCommands.CLEAR, null, null, null), 204));
+
+    router.get(SERVICE).handler(this::getService);
+    router.put(SERVICE).handler(ctx -> withBody(ctx, body ->
+        change(ctx, command(TableCommands.EDIT_SERVICE, serviceKey(ctx), null, body), 200)));
+    router.delete(SERVICE).handler(ctx -> change(ctx, command(TableCommands.DELETE_SERVICE, serviceKey(ctx), null, null), 204));
+
+    router.get(SERVICE + "/servers").handler(this::listServers);
+    router.post(SERVICE + "/servers").handler(ctx -> withBody(ctx, body ->
+        change(ctx, command(TableCommands.ADD_SERVER, serviceKey(ctx), null, body), 201)));
+    router.get(SERVICE + "/servers/:server").handler(this::getServer);
+    router.put(SERVICE + "/servers/:server").handler(ctx -> withBody(ctx, body ->
+        change(ctx, command(TableCommands.EDIT_SERVER, serviceKey(ctx), ctx.pathParam("server"), body), 200)));
+    router.delete(SERVICE + "/servers/:server").handler(ctx ->
+        change(ctx, command(TableCommands.DELETE_SERVER, serviceKey(ctx), ctx.pathParam("server"), null), 204));
+
+    router.errorHandler(404, ctx -> ProblemResponse.send(ctx, 404, "not-found", "Not found",
+        "no resource at " + ctx.request().path() + "; see docs/admin-api.md"));
+    router.errorHandler(405, ctx -> ProblemResponse.send(ctx, 405, "method-not-allowed", "Method not allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> ProblemResponse.send(ctx, 413, "too-large", "Request body too large",
+        "the body is over the limit of " + BODY_LIMIT + " bytes"));
+    router.errorHandler(500, ctx -> ProblemResponse.send(ctx, 500, "internal", "Internal error",
+        ctx.failure() == null ? "internal error" : String.valueOf(ctx.failure().getMessage())));
+
+    return applied.start()
+        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port, host))
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void checkMediaType(RoutingContext ctx) {
+    HttpMethod m = ctx.request().method();
+    String type = ctx.request().getHeader("Content-Type");
+    boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+    if ((m == HttpMethod.POST || m == HttpMethod.PUT) && hasBody && type != null && !isJson(type)) {
+      ProblemResponse.send(ctx, 415, "unsupported-media-type", "Unsupported media type",
+          "the body must be application/json, got " + type);
+      return;
+    }
+    ctx.next();
+  }
+
+  private static boolean isJson(String contentType) {
+    String t = contentType.split(";", 2)[0].trim().toLowerCase();
+    // curl -d sends form-urlencoded unless told otherwise; the body is still parsed as JSON.
+    return t.equals("application/json") || t.endsWith("+json") || t.equals("application/x-www-form-urlencoded");
+  }
+
+  private interface BodyConsumer {
+    void accept(JsonObject body);
+  }
+
+  private void withBody(RoutingContext ctx, BodyConsumer next) {
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      ProblemResponse.send(ctx, 400, "malformed-json", "Malformed JSON", "the request needs a JSON object body");
+      return;
+    }
+    Object parsed;
+    try {
+      parsed = raw.toJsonValue();
+    } catch (DecodeException e) {
+      ProblemResponse.send(ctx, 400, "malformed-json", "Malformed JSON", "the body is not valid JSON: "
+          + firstLine(e.getMessage()));
+      return;
+    }
+    if (!(parsed instanceof JsonObject body)) {
+      ProblemResponse.send(ctx, 400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
+      return;
+    }
+    next.accept(body);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static String serviceKey(RoutingContext ctx) {
+    return ctx.pathParam("proto") + "/" + ctx.pathParam("address");
+  }
+
+  private static JsonObject command(String action, String service, String server, JsonObject body) {
+    return new JsonObject().put("action", action).put("service", service).put("server", server).put("body", body);
+  }
+
+  /** Sends a change to the table, waits until this director runs on it, then answers. */
+  private void change(RoutingContext ctx, JsonObject command, int successStatus) {
+    table(command).onSuccess(reply -> {
+      if (!reply.getBoolean("ok", false)) {
+        ProblemResponse.refusal(ctx, reply);
+        return;
+      }
+      long version = reply.getLong("version");
+      applied.await(version, APPLY_TIMEOUT_MS).onComplete(a -> {
+        if (successStatus == 204) {
+          ctx.response().setStatusCode(204).end();
+          return;
+        }
+        Object result = reply.getValue("result");
+        if (result instanceof JsonObject service && service.containsKey("servers") && a.succeeded()) {
+          String key = service.getString("protocol") + "/" + service.getString("address");
+          String error = a.result().listenerErrors().get(key);
+          service.put("listener", error == null ? "listening" : "error: " + error);
+        }
+        json(ctx, successStatus, result);
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> table(JsonObject command) {
+    return vertx.eventBus().<JsonObject>request(Addresses.TABLE, command).map(Message::body);
+  }
+
+  /** The data plane's live view; empty when there is no data plane (the counts then read 0). */
+  private Future<JsonObject> dataPlaneStatus() {
+    return vertx.eventBus().<JsonObject>request(Addresses.DATA_PLANE_STATUS, new JsonObject())
+        .map(Message::body)
+        .otherwise(new JsonObject());
+  }
+
+  private void listServices(RoutingContext ctx) {
+    read(ctx, new JsonObject().put("action", TableCommands.LIST), (table, status) -> {
+      JsonArray services = table.getJsonArray("services");
+      services.forEach(s -> withLiveCounts((JsonObject) s, status));
+      return table;
+    });
+  }
+
+  private void getService(RoutingContext ctx) {
+    read(ctx, command(TableCommands.GET_SERVICE, serviceKey(ctx), null, null), (service, status) -> {
+      withLiveCounts(service, status);
+      return service;
+    });
+  }
+
+  private void listServers(RoutingContext ctx) {
+    read(ctx, command(TableCommands.GET_SERVICE, serviceKey(ctx), null, null), (service, status) -> {
+      withLiveCounts(service, status);
+      return service.getJsonArray("servers");
+    });
+  }
+
+  private void getServer(RoutingContext ctx) {
+    read(ctx, command(TableCommands.GET_SERVICE, serviceKey(ctx), null, null), (service, status) -> {
+      withLiveCounts(service, status);
+      String wanted = ctx.pathParam("server");
+      for (Object o : service.getJsonArray("servers")) {
+        JsonObject s = (JsonObject) o;
+        if (s.getString("address").equals(wanted) || s.getString("address").equals(normalize(wanted))) {
+          return s;
+        }
+      }
+      return null;
+    });
+  }
+
+  private static String normalize(String endpoint) {
+    try {
+      return io.vsd.services.model.Endpoint.parse(endpoint, 0).toString();
+    } catch (IllegalArgumentException e) {
+      return endpoint;
+    }
+  }
+
+  private interface ReadView {
+    Object apply(JsonObject result, JsonObject dataPlane);
+  }
+
+  private void read(RoutingContext ctx, JsonObject command, ReadView view) {
+    table(command).onSuccess(reply -> {
+      if (!reply.getBoolean("ok", false)) {
+        ProblemResponse.refusal(ctx, reply);
+        return;
+      }
+      dataPlaneStatus().onSuccess(status -> {
+        Object body = view.apply(reply.getJsonObject("result"), status);
+        if (body == null) {
+          ProblemResponse.send(ctx, 404, "not-found", "Not found", "no real server " + ctx.pathParam("server")
+              + " in virtual service " + serviceKey(ctx));
+        } else {
+          json(ctx, 200, body);
+        }
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  /** Adds ActiveConn/InActConn and the listener state from the data plane's status to a service's JSON. */
+  static void withLiveCounts(JsonObject service, JsonObject dataPlane) {
+    String key = service.getString("protocol") + "/" + service.getString("address");
+    JsonObject live = dataPlane.getJsonObject("services", new JsonObject()).getJsonObject(key, new JsonObject());
+    JsonObject liveServers = live.getJsonObject("servers", new JsonObject());
+    int active = 0;
+    int inactive = 0;
+    for (Object o : service.getJsonArray("servers", new JsonArray())) {
+      JsonObject server = (JsonObject) o;
+      JsonObject counts = liveServers.getJsonObject(server.getString("address"), new JsonObject());
+      int a = counts.getInteger("activeConns", 0);
+      int i = counts.getInteger("inactConns", 0);
+      server.put("activeConns", a).put("inactConns", i);
+      active += a;
+      inactive += i;
+    }
+    service.put("stats", new JsonObject().put("activeConns", active).put("inactConns", inactive));
+    if (live.containsKey("listener")) {
+      service.put("listener", live.getString("listener"));
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, Object body) {
+    String text = body instanceof JsonObject o ? o.encodePrettily()
+        : body instanceof JsonArray a ? a.encodePrettily() : String.valueOf(body);
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
+  }
+}

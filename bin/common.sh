@@ -1,0 +1,31 @@
+# Shared by bin/vsd, bin/vsadm and bin/test: find the repository and a JDK 25, build when needed.
+# shellcheck shell=bash
+VSD_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+
+# vsd needs JDK 25; this machine's default java is 17. Prefer $JAVA_HOME when it is new enough.
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(java_major "$JAVA_HOME")" -lt 25 ] 2>/dev/null; then
+  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/jdk-25*; do
+    if [ -x "$candidate/bin/java" ]; then JAVA_HOME="$candidate"; break; fi
+  done
+fi
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(java_major "$JAVA_HOME")" -lt 25 ] 2>/dev/null; then
+  echo "vsd: JDK 25 or newer is needed; set JAVA_HOME to one (found: ${JAVA_HOME:-none})" >&2
+  exit 1
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+
+VSD_LIB="$VSD_HOME/director/target/lib"
+VSD_JAR="$VSD_HOME/director/target/vsd-director.jar"
+
+# Builds on first use, and again when a source file is newer than the last build.
+vsd_build_if_needed() {
+  if [ -f "$VSD_JAR" ] && [ -z "$(find "$VSD_HOME" -path "$VSD_HOME/.git" -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$VSD_JAR" -print -quit)" ]; then
+    return 0
+  fi
+  echo "vsd: building (mvn package, tests skipped; bin/test runs them)..." >&2
+  (cd "$VSD_HOME" && mvn -q -B -DskipTests install) >&2 || { echo "vsd: the build failed" >&2; exit 1; }
+}

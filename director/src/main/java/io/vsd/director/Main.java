@@ -1,0 +1,168 @@
+package io.vsd.director;
+
+import io.vsd.director.config.CheckConfig;
+import io.vsd.director.config.ConfigException;
+import io.vsd.director.config.ConfigLoader;
+import io.vsd.director.config.DirectorConfig;
+import io.vsd.director.demo.DemoBackends;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+
+/**
+ * {@code bin/vsd [--config FILE] [--admin HOST:PORT] [--state-dir DIR] [--demo]}, and
+ * {@code bin/vsd --check-config FILE}.
+ */
+public final class Main {
+  private Main() {}
+
+  static final String USAGE = """
+      usage: vsd [--config FILE] [--admin HOST:PORT] [--state-dir DIR] [--drain-timeout DURATION] [--demo]
+             vsd --check-config FILE
+             vsd --version | --help
+        --config FILE        YAML config file (docs/configuration.md)
+        --admin HOST:PORT    admin API address (default 127.0.0.1:9900)
+        --state-dir DIR      where the table is saved (default $HOME/.local/state/vsd)
+        --drain-timeout D    on SIGTERM, how long open connections may finish (default 30s)
+        --demo               also start three demo real servers and a demo service on 127.0.0.1:8080
+        --check-config FILE  validate FILE, print every error with its location, and exit""";
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Path config = null;
+    String admin = null;
+    String stateDir = null;
+    String drain = null;
+    boolean demo = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      try {
+        switch (a) {
+          case "--help", "-h" -> {
+            out.println(USAGE);
+            return 0;
+          }
+          case "--version" -> {
+            out.println("vsd " + Version.VALUE);
+            return 0;
+          }
+          case "--check-config" -> {
+            return CheckConfig.run(Path.of(value(args, ++i, a)), out, err);
+          }
+          case "--config" -> config = Path.of(value(args, ++i, a));
+          case "--admin" -> admin = value(args, ++i, a);
+          case "--state-dir" -> stateDir = value(args, ++i, a);
+          case "--drain-timeout" -> drain = value(args, ++i, a);
+          case "--demo" -> demo = true;
+          default -> throw new IllegalArgumentException("unknown option " + a + " (see vsd --help)");
+        }
+      } catch (IllegalArgumentException e) {
+        err.println("vsd: " + e.getMessage());
+        return 2;
+      }
+    }
+    if (demo && config != null) {
+      err.println("vsd: --demo brings its own config; leave out --config");
+      return 2;
+    }
+    DirectorConfig cfg;
+    try {
+      if (demo) {
+        cfg = ConfigLoader.load(demoConfig());
+        if (stateDir == null) {
+          stateDir = cfg.stateDirOrDefault().resolve("demo").toString();
+        }
+      } else {
+        cfg = config == null ? DirectorConfig.defaults() : ConfigLoader.load(config);
+      }
+      cfg = cfg.withOverrides(admin, stateDir == null ? null : Path.of(stateDir), drain);
+    } catch (ConfigException e) {
+      e.errors().forEach(err::println);
+      err.println("vsd: " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s")
+          + " in the configuration; nothing was started");
+      return 1;
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("vsd: " + e.getMessage());
+      return 2;
+    }
+    return serve(cfg, config != null || demo, demo, out, err);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static Path demoConfig() throws IOException {
+    Path file = Files.createTempFile("vsd-demo", ".yaml");
+    file.toFile().deleteOnExit();
+    try (InputStream in = Main.class.getResourceAsStream("demo.yaml")) {
+      Files.write(file, in.readAllBytes());
+    }
+    return file;
+  }
+
+  private static int serve(DirectorConfig cfg, boolean fromFile, boolean demo, PrintStream out, PrintStream err) {
+    Director director;
+    try {
+      director = Director.start(cfg, fromFile).await(60, TimeUnit.SECONDS);
+      if (demo) {
+        DemoBackends.start(director.vertx()).await(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      err.println("vsd: could not start: " + rootMessage(e));
+      return 1;
+    }
+    out.printf("vsd %s: director %s started from %s (table version %d, %d virtual services)%n", Version.VALUE,
+        cfg.id(), director.startupTable().reason(), director.startupTable().table().version(),
+        director.startupTable().table().services().size());
+    out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.adminHost()),
+        director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
+    if (demo) {
+      out.println("vsd: demo real servers on 127.0.0.1:9001-9003; try:");
+      out.println("       curl http://127.0.0.1:8080/      (run it a few times)");
+      out.println("       bin/vsadm -L -n");
+    }
+    out.flush();
+
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    out.println("vsd: stopping: no new connections; open ones may finish within " + cfg.drainTimeout().toSeconds() + " s");
+    out.flush();
+    try {
+      director.stop().await(cfg.drainTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      err.println("vsd: stop was not clean: " + rootMessage(e));
+    }
+    out.println("vsd: stopped");
+    return 0;
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}
