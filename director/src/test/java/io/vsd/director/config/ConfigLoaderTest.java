@@ -405,6 +405,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void byteOrderMarkIsAllowed() throws Exception {
+    assertEquals("a", load("\uFEFFdirector: {id: a}\n").id());
+  }
+
+  @Test
   void missingFileIsOneErrorWithoutALocation() {
     Path missing = dir.resolve("nope.yaml");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
