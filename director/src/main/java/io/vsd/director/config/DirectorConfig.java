@@ -1,0 +1,58 @@
+package io.vsd.director.config;
+
+import io.vsd.services.model.VirtualService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a config file says (docs/configuration.md), validated, with every default filled in.
+ *
+ * @param id             this director's name in the cluster and in status streams
+ * @param admin          where the admin API listens
+ * @param stateDir       where state.json lives; null for {@link #defaultStateDir()}
+ * @param drainTimeout   on SIGTERM, how long open connections may take to finish
+ * @param connectTimeout how long connecting to a real server may take
+ * @param connectRetries how many other real servers are tried after a failed connect
+ * @param services       the virtual services, in file order, each at version 0
+ * @param digest         SHA-256 (lower-case hex) of the file's bytes; null when there is no file. The state
+ *                       file records it, so a restart can tell an edited config file from the same one.
+ */
+public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
+                             Duration connectTimeout, int connectRetries, List<VirtualService> services,
+                             String digest) {
+
+  public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final int DEFAULT_CONNECT_RETRIES = 3;
+
+  public DirectorConfig {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    services = List.copyOf(services);
+  }
+
+  /** Running with no config file: every setting at its default, no services, no digest. */
+  public static DirectorConfig defaults() {
+    return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, List.of(), null);
+  }
+
+  /** {@code $HOME/.local/state/vsd}. */
+  public static Path defaultStateDir() {
+    return Path.of(System.getProperty("user.home"), ".local", "state", "vsd");
+  }
+
+  /** {@link #stateDir()}, or the default when the file named none. */
+  public Path effectiveStateDir() {
+    return stateDir != null ? stateDir : defaultStateDir();
+  }
+
+  public int realServerCount() {
+    return services.stream().mapToInt(s -> s.servers().size()).sum();
+  }
+}
