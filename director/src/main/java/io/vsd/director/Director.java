@@ -1,8 +1,6 @@
 package io.vsd.director;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +8,6 @@ import io.vsd.admin.http.AdminApiVerticle;
 import io.vsd.dataplane.DataPlaneOptions;
 import io.vsd.dataplane.TcpDataPlaneVerticle;
 import io.vsd.director.config.DirectorConfig;
-import io.vsd.eventbus.Addresses;
 import io.vsd.services.routing.RoutingTable;
 import io.vsd.services.routing.SchedulingVerticle;
 import io.vsd.services.table.ServiceTable;
@@ -51,7 +48,7 @@ public final class Director {
    * @param fromFile whether {@code config} came from a file (its services then compete with the state file)
    */
   public static Future<Director> start(DirectorConfig config, boolean fromFile) {
-    Path stateDir = config.stateDirOrDefault();
+    Path stateDir = config.effectiveStateDir();
     StartupTable startup;
     try {
       startup = chooseTable(config, fromFile, stateDir);
@@ -69,7 +66,7 @@ public final class Director {
    */
   static StartupTable chooseTable(DirectorConfig config, boolean fromFile, Path stateDir) throws IOException {
     Optional<StateFile.Saved> saved = StateFile.load(stateDir);
-    if (saved.isPresent() && (!fromFile || config.digest().equals(saved.get().configDigest()))) {
+    if (saved.isPresent() && (!fromFile || java.util.Objects.equals(config.digest(), saved.get().configDigest()))) {
       return new StartupTable(saved.get().table(), "the saved table in " + stateDir.resolve(StateFile.NAME));
     }
     long version = saved.map(s -> s.table().version() + 1).orElse(1L);
@@ -90,7 +87,7 @@ public final class Director {
         .put("directorId", config.id())
         .put("connectionTableSize", 4096)
         .put("nativeTransport", vertx.isNativeTransportEnabled());
-    admin = new AdminApiVerticle(config.adminHost(), config.adminPort(), info);
+    admin = new AdminApiVerticle(config.admin().host(), config.admin().port(), info);
     return vertx.deployVerticle(new ServiceTableVerticle(startup.table(), new StateFile(stateDir, digest), config.id()))
         .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing)))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))

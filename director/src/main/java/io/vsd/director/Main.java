@@ -78,7 +78,7 @@ public final class Main {
       if (demo) {
         cfg = ConfigLoader.load(demoConfig());
         if (stateDir == null) {
-          stateDir = cfg.stateDirOrDefault().resolve("demo").toString();
+          stateDir = cfg.effectiveStateDir().resolve("demo").toString();
         }
       } else {
         cfg = config == null ? DirectorConfig.defaults() : ConfigLoader.load(config);
@@ -126,7 +126,7 @@ public final class Main {
     out.printf("vsd %s: director %s started from %s (table version %d, %d virtual services)%n", Version.VALUE,
         cfg.id(), director.startupTable().reason(), director.startupTable().table().version(),
         director.startupTable().table().services().size());
-    out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.adminHost()),
+    out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.admin().host()),
         director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
     if (demo) {
       out.println("vsd: demo real servers on 127.0.0.1:9001-9003; try:");

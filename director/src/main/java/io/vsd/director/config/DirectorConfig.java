@@ -55,4 +55,24 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
   public int realServerCount() {
     return services.stream().mapToInt(s -> s.servers().size()).sum();
   }
+
+  /**
+   * This config with the command line's overrides ({@code --admin}, {@code --state-dir},
+   * {@code --drain-timeout}); a null leaves the setting as it is. The digest stays the file's.
+   *
+   * @throws IllegalArgumentException with an operator's message when an override is malformed
+   */
+  public DirectorConfig withOverrides(String adminText, Path stateDirOverride, String drainText) {
+    ListenAddress a = adminText == null ? admin : ListenAddress.parse(adminText);
+    Duration drain = drainTimeout;
+    if (drainText != null) {
+      try {
+        drain = Durations.parse(drainText);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--drain-timeout: " + e.getMessage(), e);
+      }
+    }
+    return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
+        connectRetries, services, digest);
+  }
 }
