@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * ipvsadm's command line: one command, then options, long ({@code --weight 3}, {@code --weight=3}) or
@@ -51,10 +52,6 @@ final class CommandLine {
         Map<Opt, Given> options = new EnumMap<>(Opt.class);
         for (Given given : tokenize(args)) {
             Switch option = given.option();
-            if (option.support() != Switch.Support.YES) {
-                throw VsadmException.usage(option.support() == Switch.Support.NOT_YET
-                        ? "%s is not supported yet" : "%s is not supported by vsd", given.spelled());
-            }
             if (option.verb() != null) {
                 if (verb != null) {
                     throw VsadmException.usage("multiple commands specified");
@@ -92,8 +89,7 @@ final class CommandLine {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
                 String spelled = "--" + name;
-                Switch option = Switch.byLong(name)
-                        .orElseThrow(() -> VsadmException.usage("unknown option %s", spelled));
+                Switch option = supported(Switch.byLong(name), spelled);
                 String value = eq < 0 ? null : arg.substring(eq + 1);
                 if (option.arg() == Switch.Arg.NONE && value != null) {
                     throw VsadmException.usage("option %s takes no value", spelled);
@@ -106,8 +102,7 @@ final class CommandLine {
                 for (int j = 1; j < arg.length(); j++) {
                     char name = arg.charAt(j);
                     String spelled = "-" + name;
-                    Switch option = Switch.byShort(name)
-                            .orElseThrow(() -> VsadmException.usage("unknown option %s", spelled));
+                    Switch option = supported(Switch.byShort(name), spelled);
                     String rest = arg.substring(j + 1);
                     String value = null;
                     if (option.arg() == Switch.Arg.REQUIRED || option.arg() == Switch.Arg.OPTIONAL_NUMBER && isNumber(rest)) {
@@ -127,6 +122,16 @@ final class CommandLine {
             }
         }
         return given;
+    }
+
+    /** Stops at the first switch vsd cannot do, before its arguments (--set's three) confuse the rest. */
+    private static Switch supported(Optional<Switch> option, String spelled) throws VsadmException {
+        Switch known = option.orElseThrow(() -> VsadmException.usage("unknown option %s", spelled));
+        return switch (known.support()) {
+            case YES -> known;
+            case NOT_YET -> throw VsadmException.usage("%s is not supported yet", spelled);
+            case NEVER -> throw VsadmException.usage("%s is not supported by vsd", spelled);
+        };
     }
 
     private static boolean takesNext(Switch option, List<String> args, int i) {
