@@ -2,8 +2,12 @@ package io.vsd.admin.vsadm;
 
 import java.util.List;
 
-/** One vsadm invocation's command, parsed and checked, ready to send to the director. */
+/** One vsadm invocation's command, parsed and checked. */
 sealed interface Command {
+
+    /** A command the director carries out; the others vsadm answers itself. */
+    sealed interface ForDirector extends Command {
+    }
 
     /** {@code -p [timeout] [-M netmask]}. */
     record Persistence(int timeout, String netmask) {
@@ -26,29 +30,29 @@ sealed interface Command {
     record ListFormat(boolean numeric, boolean sort) {
     }
 
-    record AddService(ServiceKey service, ServiceAttributes attributes) implements Command {
+    record AddService(ServiceKey service, ServiceAttributes attributes) implements ForDirector {
     }
 
-    record EditService(ServiceKey service, ServiceAttributes attributes) implements Command {
+    record EditService(ServiceKey service, ServiceAttributes attributes) implements ForDirector {
     }
 
-    record DeleteService(ServiceKey service) implements Command {
+    record DeleteService(ServiceKey service) implements ForDirector {
     }
 
-    record Clear() implements Command {
+    record Clear() implements ForDirector {
     }
 
-    record AddServer(ServiceKey service, RealServer server) implements Command {
+    record AddServer(ServiceKey service, RealServer server) implements ForDirector {
     }
 
-    record EditServer(ServiceKey service, RealServer server) implements Command {
+    record EditServer(ServiceKey service, RealServer server) implements ForDirector {
     }
 
-    record DeleteServer(ServiceKey service, Endpoint server) implements Command {
+    record DeleteServer(ServiceKey service, Endpoint server) implements ForDirector {
     }
 
     /** {@code -L}: the whole table, or one virtual service when {@code service} is not null. */
-    record ListTable(ServiceKey service, ListFormat format) implements Command {
+    record ListTable(ServiceKey service, ListFormat format) implements ForDirector {
     }
 
     record Help() implements Command {

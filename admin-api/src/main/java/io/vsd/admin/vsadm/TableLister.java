@@ -54,7 +54,8 @@ final class TableLister {
             entries.sort(SERVICE_ORDER);
             entries.replaceAll(e -> new Entry(e.key(), e.service(), e.servers().stream().sorted(SERVER_ORDER).toList()));
         }
-        Names names = command.format().numeric() ? new Names(Map.of(), null) : new Names(hostNames(entries), resolver);
+        Names names = command.format().numeric()
+                ? new Names(true, Map.of(), resolver) : new Names(false, hostNames(entries), resolver);
         lines.add(IpvsadmLayouts.TITLE);
         for (Entry entry : entries) {
             ApiTypes.Service service = entry.service();
@@ -99,9 +100,9 @@ final class TableLister {
     }
 
     /** addrport_to_anyname: numbers with -n, else host and service names where there are some. */
-    private record Names(Map<InetAddress, String> hosts, Resolver services) {
+    private record Names(boolean numeric, Map<InetAddress, String> hosts, Resolver services) {
         String of(Endpoint endpoint, Protocol protocol) {
-            if (services == null) {
+            if (numeric) {
                 return IpvsadmLayouts.addressPort(endpoint.host(), String.valueOf(endpoint.port()), endpoint.ipv6());
             }
             String host = hosts.getOrDefault(endpoint.address(), endpoint.host());

@@ -68,28 +68,34 @@ public final class Vsadm {
                    Resolver resolver, Duration lookupBudget) {
         try {
             CommandLine.Invocation invocation = new CommandLine(resolver).parse(List.of(args));
-            Command command = invocation.command();
-            if (command instanceof Help) {
-                out.print(USAGE);
-            } else if (command instanceof Version) {
-                out.print(PROGRAM + " " + version() + " (ipvsadm v1.31 command line, IPVS "
+            switch (invocation.command()) {
+                case Help() -> out.print(USAGE);
+                case Version() -> out.print(PROGRAM + " " + version() + " (ipvsadm v1.31 command line, IPVS "
                         + IpvsadmLayouts.IPVS_VERSION + " layouts)\n");
-            } else {
-                try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
-                    execute(command, director, resolver, lookupBudget, out);
+                case Command.ForDirector command -> {
+                    try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
+                        execute(command, director, resolver, lookupBudget, out);
+                    }
                 }
             }
             out.flush();
             return 0;
         } catch (VsadmException e) {
-            out.flush();
-            err.print(PROGRAM + ": " + oneLine(e.getMessage()) + "\n");
-            err.flush();
-            return e.exitCode();
+            return fail(out, err, e.getMessage(), e.exitCode());
+        } catch (RuntimeException e) {
+            // A bug, or an answer vsadm did not foresee: still one line, as every other error.
+            return fail(out, err, "internal error: " + e, VsadmException.DIRECTOR);
         }
     }
 
-    private static void execute(Command command, DirectorClient director, Resolver resolver, Duration lookupBudget,
+    private static int fail(PrintStream out, PrintStream err, String message, int exitCode) {
+        out.flush();
+        err.print(PROGRAM + ": " + oneLine(message) + "\n");
+        err.flush();
+        return exitCode;
+    }
+
+    private static void execute(Command.ForDirector command, DirectorClient director, Resolver resolver, Duration lookupBudget,
                                 PrintStream out) throws VsadmException {
         switch (command) {
             case AddService(var service, var attributes) -> director.addService(service, attributes);
@@ -104,8 +110,6 @@ public final class Vsadm {
                 new TableLister(director, resolver, lookupBudget).lines(list).forEach(l -> text.append(l).append('\n'));
                 out.print(text);
             }
-            case Help() -> out.print(USAGE);
-            case Version() -> out.print(PROGRAM + "\n");
         }
     }
 

@@ -284,7 +284,6 @@ class CommandLineTest {
             -A -t [2001:db8::1]:80 -p -M 129            | illegal ipv6 netmask specified: 129
             -A -t 10.0.0.1:80 -o                        | One-Packet Scheduling is only for UDP virtual services
             -A -t 10.0.0.1:80 -b sh-port,,sh-fallback   | illegal scheduler flags specified: 'sh-port,,sh-fallback'
-            -A -t 10.0.0.1:80 -s ''                     | illegal scheduler specified: ''
             -L --stats                                  | --stats is not supported yet
             -L --rate                                   | --rate is not supported yet
             -L --thresholds                             | --thresholds is not supported yet
@@ -306,9 +305,13 @@ class CommandLineTest {
             -L --server ftp://h:1                       | --server is not an http:// URL of the director: ftp://h:1
             """)
     void badCommandLinesFailWithOneLineAndExitCode2(String args, String message) {
-        VsadmRun run = VsadmRun.run(VsadmRun.NO_DIRECTOR, args.equals("-A -t 10.0.0.1:80 -s ''")
-                ? new String[] {"-A", "-t", "10.0.0.1:80", "-s", ""} : args.split(" "));
-        assertEquals(new VsadmRun(2, "", "vsadm: " + message + "\n"), run);
+        assertEquals(new VsadmRun(2, "", "vsadm: " + message + "\n"), VsadmRun.run(VsadmRun.NO_DIRECTOR, args.split(" ")));
+    }
+
+    @Test
+    void emptySchedulerName() {
+        assertEquals(new VsadmRun(2, "", "vsadm: illegal scheduler specified: ''\n"),
+                VsadmRun.run(VsadmRun.NO_DIRECTOR, "-A", "-t", "10.0.0.1:80", "-s", ""));
     }
 
     @Test
