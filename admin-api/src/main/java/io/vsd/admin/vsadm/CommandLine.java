@@ -105,15 +105,13 @@ final class CommandLine {
                     Switch option = supported(Switch.byShort(name), spelled);
                     String rest = arg.substring(j + 1);
                     String value = null;
-                    if (option.arg() == Switch.Arg.REQUIRED || option.arg() == Switch.Arg.OPTIONAL_NUMBER && isNumber(rest)) {
-                        if (!rest.isEmpty()) {
-                            value = rest;
-                            j = arg.length();
-                        } else {
-                            value = next(args, ++i, spelled);
-                        }
-                    } else if (option.arg() == Switch.Arg.OPTIONAL_NUMBER && rest.isEmpty() && takesNext(option, args, i)) {
-                        value = args.get(++i);
+                    // The rest of the word is the value (-w3, -p600), else the next word is, if one is wanted.
+                    if (option.arg() == Switch.Arg.REQUIRED && !rest.isEmpty()
+                            || option.arg() == Switch.Arg.OPTIONAL_NUMBER && isNumber(rest)) {
+                        value = rest;
+                        j = arg.length();
+                    } else if (rest.isEmpty() && takesNext(option, args, i)) {
+                        value = next(args, ++i, spelled);
                     }
                     given.add(new Given(option, spelled, value));
                 }
