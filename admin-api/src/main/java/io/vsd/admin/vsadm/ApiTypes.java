@@ -1,0 +1,40 @@
+package io.vsd.admin.vsadm;
+
+import java.util.List;
+
+/** The admin API's answers (docs/admin-api.md), as far as vsadm reads them. Unknown fields are ignored. */
+final class ApiTypes {
+    private ApiTypes() {
+    }
+
+    /** {@code GET /api/v1/services}. */
+    record Table(long version, List<Service> services) {
+        Table {
+            services = services == null ? List.of() : services;
+        }
+    }
+
+    record Service(String protocol, String address, String scheduler, List<String> flags,
+                   Persistence persistence, boolean ops, List<RealServer> servers) {
+        Service {
+            flags = flags == null ? List.of() : flags;
+            servers = servers == null ? List.of() : servers;
+        }
+    }
+
+    /** The netmask is a dotted quad for IPv4 and a prefix length for IPv6; read either way as text. */
+    record Persistence(long timeout, String netmask) {
+    }
+
+    record RealServer(String address, String forward, int weight, long upper, long lower,
+                      long activeConns, long inactConns) {
+    }
+
+    /** {@code GET /api/v1/info}. */
+    record Info(String name, String version, String directorId, int connectionTableSize) {
+    }
+
+    /** An RFC 9457 problem. */
+    record Problem(String type, String title, int status, String detail) {
+    }
+}

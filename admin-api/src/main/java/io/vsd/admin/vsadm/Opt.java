@@ -1,0 +1,28 @@
+package io.vsd.admin.vsadm;
+
+/** The options a command may take, named as ipvsadm's optnames[] names them in its error messages. */
+enum Opt {
+    NUMERIC("numeric"),
+    SERVICE("service-address"),
+    SCHEDULER("scheduler"),
+    PERSISTENT("persistent"),
+    NETMASK("netmask"),
+    REAL_SERVER("real-server"),
+    FORWARD("forwarding-method"),
+    WEIGHT("weight"),
+    U_THRESHOLD("u-threshold"),
+    L_THRESHOLD("l-threshold"),
+    NOSORT("nosort"),
+    OPS("ops"),
+    SCHED_FLAGS("sched-flags");
+
+    private final String ipvsadmName;
+
+    Opt(String ipvsadmName) {
+        this.ipvsadmName = ipvsadmName;
+    }
+
+    String ipvsadmName() {
+        return ipvsadmName;
+    }
+}

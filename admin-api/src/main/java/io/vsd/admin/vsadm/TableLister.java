@@ -1,0 +1,113 @@
+package io.vsd.admin.vsadm;
+
+import io.vsd.admin.vsadm.Command.ListTable;
+import io.vsd.admin.vsadm.IpvsadmLayouts.ServerRow;
+import io.vsd.admin.vsadm.IpvsadmLayouts.ServiceRow;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** {@code -L}: fetches the table from the director and lays it out as ipvsadm does. */
+final class TableLister {
+    private final DirectorClient director;
+    private final Resolver resolver;
+    private final Duration lookupBudget;
+
+    TableLister(DirectorClient director, Resolver resolver, Duration lookupBudget) {
+        this.director = director;
+        this.resolver = resolver;
+        this.lookupBudget = lookupBudget;
+    }
+
+    /** A virtual service from the API, with its key read back from text. */
+    private record Entry(ServiceKey key, ApiTypes.Service service, List<Server> servers) {
+    }
+
+    private record Server(Endpoint address, ApiTypes.RealServer server) {
+    }
+
+    /** ipvsadm's ipvs_cmp_services: address family, protocol, address, port. */
+    private static final Comparator<Entry> SERVICE_ORDER = Comparator
+            .comparing((Entry e) -> e.key().vip().ipv6())
+            .thenComparing(e -> e.key().protocol())
+            .thenComparing(e -> e.key().vip(), Endpoint.ORDER);
+
+    /** ipvsadm's ipvs_cmp_dests: address, port. */
+    private static final Comparator<Server> SERVER_ORDER = Comparator.comparing(Server::address, Endpoint.ORDER);
+
+    List<String> lines(ListTable command) throws VsadmException {
+        List<String> lines = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        if (command.service() == null) {
+            int size = director.info().connectionTableSize();
+            for (ApiTypes.Service service : director.services().services()) {
+                entries.add(entry(service));
+            }
+            lines.add(IpvsadmLayouts.versionHeader(size));
+        } else {
+            entries.add(entry(director.service(command.service())));
+        }
+        if (command.format().sort()) {
+            entries.sort(SERVICE_ORDER);
+            entries.replaceAll(e -> new Entry(e.key(), e.service(), e.servers().stream().sorted(SERVER_ORDER).toList()));
+        }
+        Names names = command.format().numeric()
+                ? new Names(true, Map.of(), resolver) : new Names(false, hostNames(entries), resolver);
+        lines.add(IpvsadmLayouts.TITLE);
+        for (Entry entry : entries) {
+            ApiTypes.Service service = entry.service();
+            Protocol protocol = entry.key().protocol();
+            ApiTypes.Persistence persistence = service.persistence();
+            lines.add(IpvsadmLayouts.service(new ServiceRow(protocol, names.of(entry.key().vip(), protocol),
+                    entry.key().vip().ipv6(), service.scheduler(), service.flags(),
+                    persistence == null ? 0 : persistence.timeout(), persistence == null ? null : persistence.netmask(),
+                    service.ops())));
+            for (Server server : entry.servers()) {
+                ApiTypes.RealServer rs = server.server();
+                lines.add(IpvsadmLayouts.server(new ServerRow(names.of(server.address(), protocol),
+                        server.address().ipv6(), Forward.label(rs.forward()), rs.weight(),
+                        rs.activeConns(), rs.inactConns())));
+            }
+        }
+        return lines;
+    }
+
+    private static Entry entry(ApiTypes.Service service) throws VsadmException {
+        Protocol protocol = Protocol.fromApi(service.protocol()).orElseThrow(
+                () -> VsadmException.director("unexpected answer from the director: protocol '%s'", service.protocol()));
+        List<Server> servers = new ArrayList<>();
+        for (ApiTypes.RealServer server : service.servers()) {
+            servers.add(new Server(endpoint(server.address()), server));
+        }
+        return new Entry(new ServiceKey(protocol, endpoint(service.address())), service, servers);
+    }
+
+    private static Endpoint endpoint(String address) throws VsadmException {
+        return Endpoint.parse(address).orElseThrow(
+                () -> VsadmException.director("unexpected answer from the director: address '%s'", address));
+    }
+
+    private Map<InetAddress, String> hostNames(List<Entry> entries) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (Entry entry : entries) {
+            addresses.add(entry.key().vip().address());
+            entry.servers().forEach(s -> addresses.add(s.address().address()));
+        }
+        return NameLookup.hostNames(addresses, resolver, lookupBudget);
+    }
+
+    /** addrport_to_anyname: numbers with -n, else host and service names where there are some. */
+    private record Names(boolean numeric, Map<InetAddress, String> hosts, Resolver services) {
+        String of(Endpoint endpoint, Protocol protocol) {
+            if (numeric) {
+                return IpvsadmLayouts.addressPort(endpoint.host(), String.valueOf(endpoint.port()), endpoint.ipv6());
+            }
+            String host = hosts.getOrDefault(endpoint.address(), endpoint.host());
+            String port = services.serviceName(endpoint.port(), protocol).orElse(String.valueOf(endpoint.port()));
+            return IpvsadmLayouts.addressPort(host, port, endpoint.ipv6());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.vsd.admin.vsadm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vsd.admin.vsadm.IpvsadmLayouts.ServerRow;
+import io.vsd.admin.vsadm.IpvsadmLayouts.ServiceRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Golden text of ipvsadm's layouts, trailing spaces included (they are in string literals, not text blocks). */
+class IpvsadmLayoutsTest {
+
+    @Test
+    void versionHeader() {
+        assertEquals("IP Virtual Server version 1.2.1 (size=4096)", IpvsadmLayouts.versionHeader(4096));
+        assertEquals("IP Virtual Server version 1.2.1 (size=1048576)", IpvsadmLayouts.versionHeader(1048576));
+    }
+
+    @Test
+    void title() {
+        assertEquals("Prot LocalAddress:Port Scheduler Flags\n"
+                + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", IpvsadmLayouts.TITLE);
+    }
+
+    @Test
+    void addressPort() {
+        assertEquals("10.2.0.1:9200", IpvsadmLayouts.addressPort("10.2.0.1", "9200", false));
+        assertEquals("localhost:http", IpvsadmLayouts.addressPort("localhost", "http", false));
+        assertEquals("[2001:db8::1]:80", IpvsadmLayouts.addressPort("2001:db8::1", "80", true));
+        assertEquals("[db6.example.com]:https", IpvsadmLayouts.addressPort("db6.example.com", "https", true));
+    }
+
+    private static ServiceRow row(Protocol protocol, String name, boolean ipv6, String scheduler, List<String> flags,
+                                  long timeout, String mask, boolean ops) {
+        return new ServiceRow(protocol, name, ipv6, scheduler, flags, timeout, mask, ops);
+    }
+
+    @Test
+    void plainService() {
+        assertEquals("TCP  10.2.0.1:9200 wrr",
+                IpvsadmLayouts.service(row(Protocol.TCP, "10.2.0.1:9200", false, "wrr", List.of(), 0, null, false)));
+        assertEquals("UDP  10.2.0.1:53 wlc",
+                IpvsadmLayouts.service(row(Protocol.UDP, "10.2.0.1:53", false, "wlc", List.of(), 0, null, false)));
+    }
+
+    @Test
+    void persistentServiceWithTheHostMaskPrintsNoMask() {
+        assertEquals("TCP  10.2.0.1:80 rr persistent 300",
+                IpvsadmLayouts.service(row(Protocol.TCP, "10.2.0.1:80", false, "rr", List.of(), 300, "255.255.255.255", false)));
+        assertEquals("TCP  [2001:db8::1]:80 rr persistent 300",
+                IpvsadmLayouts.service(row(Protocol.TCP, "[2001:db8::1]:80", true, "rr", List.of(), 300, "128", false)));
+    }
+
+    @Test
+    void everyServiceFlagInIpvsadmOrder() {
+        assertEquals("UDP  10.2.0.1:53 sh (sh-fallback,sh-port) persistent 600 mask 255.255.255.0 ops",
+                IpvsadmLayouts.service(row(Protocol.UDP, "10.2.0.1:53", false, "sh", List.of("sh-fallback", "sh-port"),
+                        600, "255.255.255.0", true)));
+        assertEquals("UDP  [2001:db8::1]:53 wlc persistent 60 mask 64",
+                IpvsadmLayouts.service(row(Protocol.UDP, "[2001:db8::1]:53", true, "wlc", List.of(), 60, "64", false)));
+        assertEquals("UDP  10.2.0.1:53 wlc ops",
+                IpvsadmLayouts.service(row(Protocol.UDP, "10.2.0.1:53", false, "wlc", List.of(), 0, null, true)));
+        assertEquals("TCP  10.2.0.1:80 wlc (flag-1)",
+                IpvsadmLayouts.service(row(Protocol.TCP, "10.2.0.1:80", false, "wlc", List.of("flag-1"), 0, null, false)));
+    }
+
+    @Test
+    void ipv4ServiceNameIsCutTo33CharactersAsIpvsadmCutsIt() {
+        assertEquals("TCP  a-rather-long-host-name.exam wlc",
+                IpvsadmLayouts.service(row(Protocol.TCP, "a-rather-long-host-name.example.com:http", false, "wlc",
+                        List.of(), 0, null, false)));
+        assertEquals("TCP  [a-rather-long-host-name.example.com]:http wlc",
+                IpvsadmLayouts.service(row(Protocol.TCP, "[a-rather-long-host-name.example.com]:http", true, "wlc",
+                        List.of(), 0, null, false)));
+    }
+
+    @Test
+    void serverLinePadsEveryColumnIncludingTheLast() {
+        assertEquals("  -> 10.1.105.1:3306              Masq    1      0          0         ",
+                IpvsadmLayouts.server(new ServerRow("10.1.105.1:3306", false, "Masq", 1, 0, 0)));
+        assertEquals("  -> 10.1.105.2:3306              Route   0      12         345       ",
+                IpvsadmLayouts.server(new ServerRow("10.1.105.2:3306", false, "Route", 0, 12, 345)));
+        assertEquals("  -> 255.255.255.255:65535        Tunnel  65535  4294967295 4294967295",
+                IpvsadmLayouts.server(new ServerRow("255.255.255.255:65535", false, "Tunnel", 65535, 4294967295L, 4294967295L)));
+        assertEquals("  -> localhost:http               Local   1      12345678901 0         ",
+                IpvsadmLayouts.server(new ServerRow("localhost:http", false, "Local", 1, 12345678901L, 0)));
+    }
+
+    @Test
+    void serverNameIsCutTo28CharactersForIpv4Only() {
+        assertEquals("  -> a-rather-long-host-name.exam Masq    1      0          0         ",
+                IpvsadmLayouts.server(new ServerRow("a-rather-long-host-name.example.com:http", false, "Masq", 1, 0, 0)));
+        assertEquals("  -> [2001:db8:1234:5678:9abc:def0:1:2]:8080 Masq    1      0          0         ",
+                IpvsadmLayouts.server(new ServerRow("[2001:db8:1234:5678:9abc:def0:1:2]:8080", true, "Masq", 1, 0, 0)));
+        assertEquals("  -> [2001:db8::2]:80             Masq    2      1          0         ",
+                IpvsadmLayouts.server(new ServerRow("[2001:db8::2]:80", true, "Masq", 2, 1, 0)));
+    }
+}
