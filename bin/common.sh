@@ -1,6 +1,6 @@
 # Shared by bin/vsd, bin/vsadm and bin/test: find the repository and a JDK 25, build when needed.
 # shellcheck shell=bash
-VSD_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VSD_HOME="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
 java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 
