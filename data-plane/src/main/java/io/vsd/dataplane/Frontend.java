@@ -1,0 +1,242 @@
+package io.vsd.dataplane;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.vsd.services.model.ServiceKey;
+import io.vsd.services.routing.ServiceRoute;
+import io.vsd.services.scheduler.Destination;
+import io.vsd.services.scheduler.PickContext;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One forwarded connection: the handler of the client's socket, and the owner of the connection's state.
+ * Netty's HexDumpProxy shape: autoRead is off on both sockets, the real server is connected on the client
+ * socket's event loop, and each side is read again only when what it last gave has been written to the other
+ * side, so at most one buffer is in flight per direction and a slow reader slows the fast side down.
+ *
+ * <p>Both sockets live on one event loop, so every method here runs on that one thread: no locks, no
+ * atomics but the real server's shared counts.
+ *
+ * <p>Counting (IPVS's ActiveConn/InActConn): each connect attempt calls {@link Destination#connectionOpened()};
+ * a failed attempt is closed with {@code connectionClosed(true)} at once; the established one counts as
+ * half-closed when either side first sends FIN, and is closed when its real-server socket closes.
+ */
+final class Frontend extends ChannelInboundHandlerAdapter {
+  private final Forwarding forwarding;
+  private final ServiceKey key;
+
+  private Channel inbound;
+  private Channel outbound;
+  private ServiceRoute route;
+  private PickContext pick;
+  private Destination destination;
+  private int retriesLeft;
+  /** The real-server socket is connected and bytes flow. */
+  private boolean established;
+  /** Counted as InActConn: one side has sent FIN. */
+  private boolean halfClosed;
+  /** Directions whose FIN has been passed on (0, 1 or 2). */
+  private int directionsShut;
+  /** What the client sent before the real server was connected (epoll reads on EPOLLRDHUP even with autoRead off). */
+  private ArrayDeque<Object> early;
+  private boolean clientEofEarly;
+
+  /** After a write to the real server: read the client again. After one to the client: read the real server. */
+  private final ChannelFutureListener readInbound = f -> resume(f, inbound);
+  private final ChannelFutureListener readOutbound = f -> resume(f, outbound);
+  private final ChannelFutureListener directionShut = this::directionShut;
+
+  Frontend(Forwarding forwarding, ServiceKey key) {
+    this.forwarding = forwarding;
+    this.key = key;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    inbound = ctx.channel();
+    // One snapshot per connection: the route holds this connection's scheduler and servers.
+    route = forwarding.routing().current().route(key);
+    if (route == null) {
+      inbound.close();
+      return;
+    }
+    pick = new PickContext((InetSocketAddress) inbound.remoteAddress(), (InetSocketAddress) inbound.localAddress());
+    retriesLeft = forwarding.options().connectRetries();
+    connect();
+  }
+
+  private void connect() {
+    Destination d = route.pick(pick);
+    if (d == null) {
+      inbound.close();
+      return;
+    }
+    d.connectionOpened();
+    destination = d;
+    ChannelFuture connecting = forwarding.bootstrap(inbound.eventLoop(), new Backend(this)).connect(d.socketAddress());
+    Channel ch = connecting.channel();
+    outbound = ch;
+    // Registered before the channel joins the group, so the count is settled by the time drain sees it gone.
+    ch.closeFuture().addListener(f -> {
+      if (established && ch == outbound) {
+        d.connectionClosed(!halfClosed);
+      }
+    });
+    forwarding.connections().add(ch);
+    connecting.addListener((ChannelFuture f) -> connected(f, d));
+  }
+
+  private void connected(ChannelFuture f, Destination d) {
+    Channel ch = f.channel();
+    if (!f.isSuccess()) {
+      d.connectionClosed(true);
+      ch.close();
+      if (!inbound.isActive()) {
+        return; // the client left while we were connecting
+      }
+      pick.tried(d);
+      if (retriesLeft-- > 0) {
+        connect();
+      } else {
+        inbound.close();
+      }
+      return;
+    }
+    established = true;
+    if (!inbound.isActive()) {
+      ch.close();
+      return;
+    }
+    if (early != null) {
+      ArrayDeque<Object> pending = early;
+      early = null;
+      for (Object msg : pending) {
+        relay(msg, outbound, readInbound);
+      }
+    }
+    if (clientEofEarly) {
+      inputShut(inbound);
+    }
+    inbound.read();
+    outbound.read();
+  }
+
+  // ---- client socket events ----
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (established) {
+      relay(msg, outbound, readInbound);
+    } else {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
+      early.add(msg);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      if (established) {
+        inputShut(inbound);
+      } else {
+        clientEofEarly = true;
+      }
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early = null;
+    }
+    if (outbound != null) {
+      closeOnFlush(outbound);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  // ---- real-server socket events (from Backend) ----
+
+  void backendRead(Object msg) {
+    relay(msg, inbound, readOutbound);
+  }
+
+  void backendInputShut(Channel ch) {
+    if (ch == outbound && established) {
+      inputShut(ch);
+    }
+  }
+
+  void backendInactive(Channel ch) {
+    if (ch == outbound && established) {
+      closeOnFlush(inbound);
+    }
+  }
+
+  // ---- forwarding ----
+
+  private static void relay(Object msg, Channel to, ChannelFutureListener then) {
+    to.writeAndFlush(msg).addListener(then);
+  }
+
+  /** A write to the other side has finished: read from {@code source} again, or close if the write failed. */
+  private static void resume(ChannelFuture write, Channel source) {
+    if (write.isSuccess()) {
+      source.read();
+    } else {
+      write.channel().close(); // the other side is gone; its close takes the source down too
+    }
+  }
+
+  /** {@code from} sent FIN: pass it on once everything it sent before has been written to the other side. */
+  private void inputShut(Channel from) {
+    if (!halfClosed) {
+      halfClosed = true;
+      destination.connectionHalfClosed();
+    }
+    Channel to = from == inbound ? outbound : inbound;
+    to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        ((DuplexChannel) to).shutdownOutput().addListener(directionShut);
+      } else {
+        to.close();
+      }
+    });
+  }
+
+  private void directionShut(ChannelFuture f) {
+    if (!f.isSuccess()) {
+      f.channel().close();
+    } else if (++directionsShut == 2) {
+      // Both sides have sent FIN and both have been passed on: nothing is left to forward.
+      inbound.close();
+      outbound.close();
+    }
+  }
+
+  /** Closes {@code ch} after what was written to it has gone out (HexDumpProxy's closeOnFlush). */
+  private static void closeOnFlush(Channel ch) {
+    if (ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ch.close(); // also cancels a connect in progress
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package io.vsd.dataplane;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.transport.Transport;
+import io.vsd.eventbus.Addresses;
+import io.vsd.eventbus.RoutingApplied;
+import io.vsd.services.model.Protocol;
+import io.vsd.services.model.ServiceKey;
+import io.vsd.services.routing.RoutingSnapshot;
+import io.vsd.services.routing.RoutingTable;
+import io.vsd.services.routing.ServiceRoute;
+import io.vsd.services.scheduler.Destination;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The TCP data plane: one listening socket per TCP virtual service, and for each accepted connection a
+ * connection to a real server chosen by the service's scheduler, with bytes forwarded both ways (masquerading
+ * as a user-space proxy).
+ *
+ * <p>It follows the routing table: on start and on every {@link Addresses#ROUTING} notice it binds the
+ * services that are new, closes the listeners of services that are gone (their open connections continue),
+ * and publishes {@link RoutingApplied} on {@link Addresses#ROUTING_APPLIED}. A listener that cannot be bound
+ * is reported there and in the status, and is tried again with the next routing change. It answers
+ * {@link Addresses#DATA_PLANE_STATUS} requests with its listeners and connection counts.
+ *
+ * <p>Sockets run on Vert.x's own event loops with Vert.x's transport (epoll or NIO). Stop drains: the
+ * listeners close at once, open connections continue until they close or the drain timeout passes.
+ *
+ * <p>UDP services are not served yet: they are left out of the listeners, the errors and the status.
+ */
+public final class TcpDataPlaneVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(TcpDataPlaneVerticle.class.getName());
+  private static final long DRAIN_POLL_MS = 50;
+
+  private final RoutingTable routing;
+  private final DataPlaneOptions options;
+
+  // Owned by this verticle's context.
+  private VertxInternal vx;
+  private Transport transport;
+  private Forwarding forwarding;
+  private final Map<ServiceKey, Listener> listeners = new HashMap<>();
+  private RoutingSnapshot applied;
+  /** Snapshots are applied one after another: each waits until the binds of the one before have settled. */
+  private Future<Void> applying = Future.succeededFuture();
+  private boolean stopping;
+
+  /** A virtual service's listening socket, or why it could not be bound. */
+  private record Listener(Channel channel, String error) {}
+
+  public TcpDataPlaneVerticle(RoutingTable routing, DataPlaneOptions options) {
+    this.routing = routing;
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    vx = (VertxInternal) vertx;
+    transport = vx.transport();
+    forwarding = new Forwarding(routing, options, transport.channelFactory(false),
+        new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE));
+    // Listen before reading the current snapshot, so that no change falls between the two.
+    MessageConsumer<Object> changes = vertx.eventBus().localConsumer(Addresses.ROUTING, m -> applyCurrent());
+    MessageConsumer<Object> status = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_STATUS,
+        m -> m.reply(status()));
+    return Future.all(changes.completion(), status.completion()).compose(v -> applyCurrent());
+  }
+
+  /** Stops accepting at once, then lets open connections finish, for at most the drain timeout. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return applying
+        .transform(ar -> closeListeners())
+        .compose(v -> drain());
+  }
+
+  // ---- listeners ----
+
+  private Future<Void> applyCurrent() {
+    applying = applying.transform(ar -> stopping ? Future.succeededFuture() : apply(routing.current()));
+    return applying;
+  }
+
+  private Future<Void> apply(RoutingSnapshot snapshot) {
+    if (snapshot == applied) {
+      return Future.succeededFuture();
+    }
+    TreeSet<ServiceKey> wanted = new TreeSet<>();
+    for (ServiceKey key : snapshot.routes().keySet()) {
+      if (key.protocol() == Protocol.TCP) {
+        wanted.add(key);
+      }
+    }
+    List<Future<Void>> settling = new ArrayList<>();
+    for (Iterator<Map.Entry<ServiceKey, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<ServiceKey, Listener> e = it.next();
+      if (!wanted.contains(e.getKey())) {
+        it.remove();
+        if (e.getValue().channel() != null) {
+          // Closing a listening socket leaves the connections it accepted open.
+          settling.add(settled(e.getValue().channel().close()));
+        }
+      }
+    }
+    for (ServiceKey key : wanted) {
+      Listener l = listeners.get(key);
+      if (l == null || l.channel() == null) {
+        settling.add(bind(key));
+      }
+    }
+    return Future.join(settling).transform(ar -> {
+      applied = snapshot;
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (ServiceKey key : wanted) {
+        Listener l = listeners.get(key);
+        if (l != null && l.error() != null) {
+          errors.put(key.toString(), l.error());
+        }
+      }
+      vertx.eventBus().publish(Addresses.ROUTING_APPLIED, new RoutingApplied(snapshot.version(), errors).toJson());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Binds a service's listener; the future always succeeds, a failure is recorded in the listener. */
+  private Future<Void> bind(ServiceKey key) {
+    ServerBootstrap server = new ServerBootstrap()
+        .group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
+        .channelFactory(transport.serverChannelFactory(false))
+        .option(ChannelOption.SO_BACKLOG, options.backlog())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            forwarding.connections().add(ch);
+            ch.pipeline().addLast(new Frontend(forwarding, key));
+          }
+        });
+    ChannelFuture binding = server.bind(key.endpoint().toSocketAddress());
+    return settled(binding).transform(ar -> {
+      if (ar.succeeded()) {
+        listeners.put(key, new Listener(binding.channel(), null));
+      } else {
+        String error = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
+        LOG.log(System.Logger.Level.WARNING, "cannot listen for " + key + ": " + error);
+        listeners.put(key, new Listener(null, error));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> closeListeners() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Listener l : listeners.values()) {
+      if (l.channel() != null) {
+        closing.add(settled(l.channel().close()));
+      }
+    }
+    listeners.clear();
+    return Future.join(closing).mapEmpty();
+  }
+
+  // ---- drain ----
+
+  private Future<Void> drain() {
+    if (forwarding.connections().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+    LOG.log(System.Logger.Level.INFO, "draining " + forwarding.connections().size() + " sockets for at most "
+        + options.drainTimeout());
+    vertx.setPeriodic(Math.max(1, Math.min(DRAIN_POLL_MS, options.drainTimeout().toMillis())), id -> {
+      if (forwarding.connections().isEmpty()) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      } else if (System.nanoTime() - deadline >= 0) {
+        vertx.cancelTimer(id);
+        LOG.log(System.Logger.Level.INFO, "drain timeout: closing " + forwarding.connections().size()
+            + " sockets still open");
+        PromiseInternal<Void> closed = context().promise();
+        forwarding.connections().close().addListener(closed);
+        closed.onComplete(ar -> drained.complete());
+      }
+    });
+    return drained.future();
+  }
+
+  // ---- status ----
+
+  private JsonObject status() {
+    RoutingSnapshot snapshot = routing.current();
+    JsonObject services = new JsonObject();
+    for (ServiceRoute route : new TreeMap<>(snapshot.routes()).values()) {
+      ServiceKey key = route.service().key();
+      if (key.protocol() != Protocol.TCP) {
+        continue;
+      }
+      Listener l = listeners.get(key);
+      String listener = l == null ? (stopping ? "closed" : "pending")
+          : l.channel() != null ? "listening" : "error: " + l.error();
+      int active = 0;
+      int inactive = 0;
+      JsonObject servers = new JsonObject();
+      for (Destination d : route.destinations()) {
+        int a = d.counts().active();
+        int i = d.counts().inactive();
+        active += a;
+        inactive += i;
+        servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i));
+      }
+      services.put(key.toString(), new JsonObject()
+          .put("listener", listener)
+          .put("activeConns", active)
+          .put("inactConns", inactive)
+          .put("servers", servers));
+    }
+    return new JsonObject()
+        .put("version", snapshot.version())
+        .put("transport", transportName(transport))
+        .put("services", services);
+  }
+
+  /** "epoll", "io_uring", "kqueue" or "nio": the name Vert.x gives the transport it runs on. */
+  static String transportName(Transport transport) {
+    for (io.vertx.core.transport.Transport known : new io.vertx.core.transport.Transport[] {
+        io.vertx.core.transport.Transport.EPOLL, io.vertx.core.transport.Transport.IO_URING,
+        io.vertx.core.transport.Transport.KQUEUE, io.vertx.core.transport.Transport.NIO}) {
+      // A constant is null when its classes are not on the class path.
+      if (known != null && known.implementation() != null
+          && known.implementation().getClass() == transport.getClass()) {
+        return known.name();
+      }
+    }
+    return transport.getClass().getSimpleName();
+  }
+
+  // ---- helpers ----
+
+  private ContextInternal context() {
+    return (ContextInternal) context;
+  }
+
+  /** A Netty future as a Vert.x future whose callbacks run on this verticle's context. */
+  private Future<Void> settled(io.netty.util.concurrent.Future<Void> nettyFuture) {
+    PromiseInternal<Void> promise = context().promise();
+    nettyFuture.addListener(promise);
+    return promise.future();
+  }
+}
