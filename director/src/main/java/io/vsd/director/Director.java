@@ -16,6 +16,7 @@ import io.vsd.services.table.StateFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The composition root: builds Vert.x, decides which table to start from, and deploys the verticles in the
@@ -116,14 +117,22 @@ public final class Director {
 
   /**
    * Graceful stop, as on SIGTERM: the data plane stops accepting and lets open connections finish (up to
-   * the drain timeout), then everything closes.
+   * the drain timeout), then everything closes. Blocks: call it from a thread of the caller's, never from an
+   * event loop (a future chained on Vert.x's own contexts would never complete once they are closed).
    */
-  public Future<Void> stop() {
-    Future<Void> drained = dataPlaneDeployment == null ? Future.succeededFuture()
-        : vertx.undeploy(dataPlaneDeployment).recover(e -> {
-          LOG.log(System.Logger.Level.WARNING, "data plane did not stop cleanly", e);
-          return Future.succeededFuture();
-        });
-    return drained.compose(v -> vertx.close());
+  public void stop() {
+    long drainMs = config.drainTimeout().toMillis();
+    try {
+      if (dataPlaneDeployment != null) {
+        vertx.undeploy(dataPlaneDeployment).await(drainMs + 5_000, TimeUnit.MILLISECONDS);
+      }
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "the data plane did not stop cleanly: " + e);
+    }
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "Vert.x did not close cleanly: " + e);
+    }
   }
 }

@@ -145,11 +145,7 @@ public final class Main {
     }
     out.println("vsd: stopping: no new connections; open ones may finish within " + cfg.drainTimeout().toSeconds() + " s");
     out.flush();
-    try {
-      director.stop().await(cfg.drainTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      err.println("vsd: stop was not clean: " + rootMessage(e));
-    }
+    director.stop();
     out.println("vsd: stopped");
     return 0;
   }

@@ -50,6 +50,6 @@ final class RunningDirector implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    director.stop().await(30, TimeUnit.SECONDS);
+    director.stop();
   }
 }
