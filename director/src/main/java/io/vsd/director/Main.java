@@ -123,9 +123,10 @@ public final class Main {
       err.println("vsd: could not start: " + rootMessage(e));
       return 1;
     }
-    out.printf("vsd %s: director %s started from %s (table version %d, %d virtual services)%n", Version.VALUE,
-        cfg.id(), director.startupTable().reason(), director.startupTable().table().version(),
-        director.startupTable().table().services().size());
+    int services = director.startupTable().table().services().size();
+    out.printf("vsd %s: director %s started from %s (table version %d, %d virtual service%s)%n", Version.VALUE,
+        cfg.id(), director.startupTable().reason(), director.startupTable().table().version(), services,
+        services == 1 ? "" : "s");
     out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.admin().host()),
         director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
     if (demo) {
