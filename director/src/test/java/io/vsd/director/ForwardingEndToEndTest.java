@@ -145,6 +145,24 @@ class ForwardingEndToEndTest {
     assertEquals(404, running.admin.get(service).status(), "an edited config file replaces the saved table");
   }
 
+  @Test
+  void ipv6VirtualServiceInBrackets() throws Exception {
+    AdminClient.Response r = api.post("/api/v1/services", "{\"address\":\"[::1]:" + vport + "\",\"scheduler\":\"rr\","
+        + "\"servers\":[{\"address\":\"" + backends.get(0).address() + "\"},{\"address\":\"" + backends.get(1).address() + "\"}]}");
+    assertEquals(201, r.status(), r.body());
+    assertEquals("[::1]:" + vport, r.json().getString("address"));
+    StringBuilder seen = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      try (TestClient c = new TestClient("::1", vport)) {
+        seen.append(c.greeting());
+      }
+    }
+    assertEquals("ABAB", seen.toString());
+    AdminClient.Response one = api.get("/api/v1/services/tcp/%5B::1%5D:" + vport);
+    assertEquals(200, one.status(), one.body());
+    assertEquals(2, one.json().getJsonArray("servers").size());
+  }
+
   static boolean refused(int port) {
     try (TestClient c = new TestClient("127.0.0.1", port)) {
       return c.greeting() == null;
