@@ -30,6 +30,8 @@ import java.util.ArrayDeque;
  * half-closed when either side first sends FIN, and is closed when its real-server socket closes.
  */
 final class Frontend extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(Frontend.class.getName());
+
   private final Forwarding forwarding;
   private final ServiceKey key;
 
@@ -103,7 +105,12 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         return; // the client left while we were connecting
       }
       pick.tried(d);
-      if (retriesLeft-- > 0) {
+      boolean retry = retriesLeft-- > 0;
+      if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+        LOG.log(System.Logger.Level.DEBUG, key + ": connect to " + d + " failed (" + f.cause() + "); "
+            + (retry ? "trying another real server" : "closing the client " + inbound.remoteAddress()));
+      }
+      if (retry) {
         connect();
       } else {
         inbound.close();

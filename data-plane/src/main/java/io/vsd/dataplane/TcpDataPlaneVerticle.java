@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The TCP data plane: one listening socket per TCP virtual service, and for each accepted connection a
@@ -52,6 +54,8 @@ import java.util.TreeSet;
 public final class TcpDataPlaneVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(TcpDataPlaneVerticle.class.getName());
   private static final long DRAIN_POLL_MS = 50;
+  /** Netty's native errors: "bind(..) failed with error(-98): Address already in use". */
+  private static final Pattern NATIVE_ERROR = Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)$");
 
   private final RoutingTable routing;
   private final DataPlaneOptions options;
@@ -166,7 +170,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       if (ar.succeeded()) {
         listeners.put(key, new Listener(binding.channel(), null));
       } else {
-        String error = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
+        String error = reason(ar.cause());
         LOG.log(System.Logger.Level.WARNING, "cannot listen for " + key + ": " + error);
         listeners.put(key, new Listener(null, error));
       }
@@ -261,6 +265,19 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   }
 
   // ---- helpers ----
+
+  /**
+   * The operating system's words, the same on every transport: epoll's "bind(..) failed with error(-98):
+   * Address already in use" and NIO's "Address already in use" both give the latter.
+   */
+  static String reason(Throwable error) {
+    String message = error.getMessage();
+    if (message == null) {
+      return error.getClass().getSimpleName();
+    }
+    Matcher m = NATIVE_ERROR.matcher(message);
+    return m.matches() ? m.group(1) : message;
+  }
 
   private ContextInternal context() {
     return (ContextInternal) context;
