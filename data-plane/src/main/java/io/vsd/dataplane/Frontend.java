@@ -84,6 +84,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     d.connectionOpened();
     destination = d;
     ChannelFuture connecting = forwarding.bootstrap(inbound.eventLoop(), new Backend(this)).connect(d.socketAddress());
+    if (connecting.isDone() && !connecting.isSuccess() && !connecting.channel().isRegistered()) {
+      // No socket could be made (out of file descriptors?). Not the real server's fault, so no retry; and the
+      // future's listeners would run off this event loop, so settle here.
+      d.connectionClosed(true);
+      if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+        LOG.log(System.Logger.Level.DEBUG, key + ": no socket for a connect to " + d + " (" + connecting.cause()
+            + "); closing the client " + inbound.remoteAddress());
+      }
+      inbound.close();
+      return;
+    }
     Channel ch = connecting.channel();
     outbound = ch;
     // Registered before the channel joins the group, so the count is settled by the time drain sees it gone.

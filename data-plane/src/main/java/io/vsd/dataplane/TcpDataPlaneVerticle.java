@@ -2,6 +2,7 @@ package io.vsd.dataplane;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,6 +61,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
 
   private final RoutingTable routing;
   private final DataPlaneOptions options;
+  private final UnaryOperator<ChannelFactory<? extends Channel>> outboundChannels;
 
   // Owned by this verticle's context.
   private VertxInternal vx;
@@ -74,15 +77,22 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   private record Listener(Channel channel, String error) {}
 
   public TcpDataPlaneVerticle(RoutingTable routing, DataPlaneOptions options) {
+    this(routing, options, UnaryOperator.identity());
+  }
+
+  /** For tests: {@code outboundChannels} wraps the factory of real-server sockets. */
+  TcpDataPlaneVerticle(RoutingTable routing, DataPlaneOptions options,
+                       UnaryOperator<ChannelFactory<? extends Channel>> outboundChannels) {
     this.routing = routing;
     this.options = options;
+    this.outboundChannels = outboundChannels;
   }
 
   @Override
   public Future<?> start() {
     vx = (VertxInternal) vertx;
     transport = vx.transport();
-    forwarding = new Forwarding(routing, options, transport.channelFactory(false),
+    forwarding = new Forwarding(routing, options, outboundChannels.apply(transport.channelFactory(false)),
         new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE));
     // Listen before reading the current snapshot, so that no change falls between the two.
     MessageConsumer<Object> changes = vertx.eventBus().localConsumer(Addresses.ROUTING, m -> applyCurrent());

@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFactory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vsd.eventbus.RoutingApplied;
@@ -37,7 +40,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -345,6 +350,40 @@ class TcpDataPlaneVerticleTest {
         }
         assertEquals(total, read);
       }
+    }
+  }
+
+  @Test
+  void whenNoSocketCanBeMadeTheClientIsClosedAndNothingIsLeftBehind() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    // The second real-server socket cannot be created, as when the process is out of file descriptors.
+    UnaryOperator<ChannelFactory<? extends Channel>> failSecond = real -> () -> {
+      if (made.incrementAndGet() == 2) {
+        throw new ChannelException("simulated: too many open files");
+      }
+      return real.newChannel();
+    };
+    try (TestBackend a = TestBackend.named(V4, "A");
+         TestDirector d = TestDirector.start(OPTIONS, failSecond)) {
+      int port = freePort(V4);
+      String service = "tcp/127.0.0.1:" + port;
+      ServiceKey key = ServiceKey.parse(service);
+      d.change(addService("127.0.0.1:" + port, "rr", server(a.address())));
+      try (Socket s = connect(V4, port)) {
+        assertEquals("A", readLine(s.getInputStream()));
+      }
+      try (Socket s = connect(V4, port)) {
+        assertTrue(closedByPeer(s), "the client should be closed when no socket can be made");
+      }
+      try (Socket s = connect(V4, port)) {
+        assertEquals("A", readLine(s.getInputStream()));
+      }
+      d.awaitCounts(service, a.address(), 0, 0);
+      long start = System.nanoTime();
+      await(d.stopDataPlane());
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(ms < 1000, "nothing should be left for the drain to wait for, took " + ms + " ms");
+      assertCountsZero(d, key);
     }
   }
 
