@@ -51,6 +51,9 @@ import java.util.regex.Pattern;
  * <p>Sockets run on Vert.x's own event loops with Vert.x's transport (epoll or NIO). Stop drains: the
  * listeners close at once, open connections continue until they close or the drain timeout passes.
  *
+ * <p>Deploy one instance per Vert.x: a second one would find every port taken. Its listeners already spread
+ * accepted connections over all of Vert.x's event loops.
+ *
  * <p>UDP services are not served yet: they are left out of the listeners, the errors and the status.
  */
 public final class TcpDataPlaneVerticle extends VerticleBase {
