@@ -30,6 +30,8 @@ import java.util.ArrayDeque;
  * half-closed when either side first sends FIN, and is closed when its real-server socket closes.
  */
 final class Frontend extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(Frontend.class.getName());
+
   private final Forwarding forwarding;
   private final ServiceKey key;
 
@@ -82,6 +84,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     d.connectionOpened();
     destination = d;
     ChannelFuture connecting = forwarding.bootstrap(inbound.eventLoop(), new Backend(this)).connect(d.socketAddress());
+    if (connecting.isDone() && !connecting.isSuccess() && !connecting.channel().isRegistered()) {
+      // No socket could be made (out of file descriptors?). Not the real server's fault, so no retry; and the
+      // future's listeners would run off this event loop, so settle here.
+      d.connectionClosed(true);
+      if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+        LOG.log(System.Logger.Level.DEBUG, key + ": no socket for a connect to " + d + " (" + connecting.cause()
+            + "); closing the client " + inbound.remoteAddress());
+      }
+      inbound.close();
+      return;
+    }
     Channel ch = connecting.channel();
     outbound = ch;
     // Registered before the channel joins the group, so the count is settled by the time drain sees it gone.
@@ -103,7 +116,12 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         return; // the client left while we were connecting
       }
       pick.tried(d);
-      if (retriesLeft-- > 0) {
+      boolean retry = retriesLeft-- > 0;
+      if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+        LOG.log(System.Logger.Level.DEBUG, key + ": connect to " + d + " failed (" + f.cause() + "); "
+            + (retry ? "trying another real server" : "closing the client " + inbound.remoteAddress()));
+      }
+      if (retry) {
         connect();
       } else {
         inbound.close();

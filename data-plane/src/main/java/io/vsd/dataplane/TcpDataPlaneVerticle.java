@@ -2,6 +2,7 @@ package io.vsd.dataplane;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -32,6 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The TCP data plane: one listening socket per TCP virtual service, and for each accepted connection a
@@ -47,14 +51,20 @@ import java.util.TreeSet;
  * <p>Sockets run on Vert.x's own event loops with Vert.x's transport (epoll or NIO). Stop drains: the
  * listeners close at once, open connections continue until they close or the drain timeout passes.
  *
+ * <p>Deploy one instance per Vert.x: a second one would find every port taken. Its listeners already spread
+ * accepted connections over all of Vert.x's event loops.
+ *
  * <p>UDP services are not served yet: they are left out of the listeners, the errors and the status.
  */
 public final class TcpDataPlaneVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(TcpDataPlaneVerticle.class.getName());
   private static final long DRAIN_POLL_MS = 50;
+  /** Netty's native errors: "bind(..) failed with error(-98): Address already in use". */
+  private static final Pattern NATIVE_ERROR = Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)$");
 
   private final RoutingTable routing;
   private final DataPlaneOptions options;
+  private final UnaryOperator<ChannelFactory<? extends Channel>> outboundChannels;
 
   // Owned by this verticle's context.
   private VertxInternal vx;
@@ -70,15 +80,22 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   private record Listener(Channel channel, String error) {}
 
   public TcpDataPlaneVerticle(RoutingTable routing, DataPlaneOptions options) {
+    this(routing, options, UnaryOperator.identity());
+  }
+
+  /** For tests: {@code outboundChannels} wraps the factory of real-server sockets. */
+  TcpDataPlaneVerticle(RoutingTable routing, DataPlaneOptions options,
+                       UnaryOperator<ChannelFactory<? extends Channel>> outboundChannels) {
     this.routing = routing;
     this.options = options;
+    this.outboundChannels = outboundChannels;
   }
 
   @Override
   public Future<?> start() {
     vx = (VertxInternal) vertx;
     transport = vx.transport();
-    forwarding = new Forwarding(routing, options, transport.channelFactory(false),
+    forwarding = new Forwarding(routing, options, outboundChannels.apply(transport.channelFactory(false)),
         new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE));
     // Listen before reading the current snapshot, so that no change falls between the two.
     MessageConsumer<Object> changes = vertx.eventBus().localConsumer(Addresses.ROUTING, m -> applyCurrent());
@@ -166,7 +183,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       if (ar.succeeded()) {
         listeners.put(key, new Listener(binding.channel(), null));
       } else {
-        String error = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
+        String error = reason(ar.cause());
         LOG.log(System.Logger.Level.WARNING, "cannot listen for " + key + ": " + error);
         listeners.put(key, new Listener(null, error));
       }
@@ -261,6 +278,19 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   }
 
   // ---- helpers ----
+
+  /**
+   * The operating system's words, the same on every transport: epoll's "bind(..) failed with error(-98):
+   * Address already in use" and NIO's "Address already in use" both give the latter.
+   */
+  static String reason(Throwable error) {
+    String message = error.getMessage();
+    if (message == null) {
+      return error.getClass().getSimpleName();
+    }
+    Matcher m = NATIVE_ERROR.matcher(message);
+    return m.matches() ? m.group(1) : message;
+  }
 
   private ContextInternal context() {
     return (ContextInternal) context;

@@ -125,14 +125,23 @@ final class TestBackend implements AutoCloseable {
     out.flush();
   }
 
-  /** True when the peer closed: EOF, or a reset. Fails on a timeout, i.e. when the socket stays open. */
+  /**
+   * True when the peer closes within 3 s: EOF, or a reset. False when a byte arrives or nothing happens
+   * (shorter than the real servers' own 10 s read timeout, so their giving up cannot pass for ours).
+   */
   static boolean closedByPeer(Socket s) throws IOException {
+    int timeout = s.getSoTimeout();
+    s.setSoTimeout(3000);
     try {
       return s.getInputStream().read() < 0;
     } catch (SocketTimeoutException e) {
       return false;
     } catch (IOException e) {
       return true; // connection reset
+    } finally {
+      if (!s.isClosed()) {
+        s.setSoTimeout(timeout);
+      }
     }
   }
 }

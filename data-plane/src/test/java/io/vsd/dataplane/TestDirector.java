@@ -2,6 +2,8 @@ package io.vsd.dataplane;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * A director as production composes it, minus the admin API: the service table, the scheduling verticle and
@@ -34,13 +37,18 @@ final class TestDirector implements AutoCloseable {
   private final String dataPlane;
 
   private TestDirector(DataPlaneOptions options, boolean preferNative) {
+    this(options, preferNative, UnaryOperator.identity());
+  }
+
+  private TestDirector(DataPlaneOptions options, boolean preferNative,
+                       UnaryOperator<ChannelFactory<? extends Channel>> outboundChannels) {
     vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(preferNative)).build();
     try {
       await(vertx.eventBus().<JsonObject>localConsumer(Addresses.ROUTING_APPLIED,
           m -> applied.add(RoutingApplied.fromJson(m.body()))).completion());
       await(vertx.deployVerticle(new ServiceTableVerticle(ServiceTable.EMPTY, TableStore.NONE, "test")));
       await(vertx.deployVerticle(new SchedulingVerticle(routing)));
-      dataPlane = await(vertx.deployVerticle(new TcpDataPlaneVerticle(routing, options)));
+      dataPlane = await(vertx.deployVerticle(new TcpDataPlaneVerticle(routing, options, outboundChannels)));
     } catch (RuntimeException | Error e) {
       vertx.close();
       throw e;
@@ -53,6 +61,11 @@ final class TestDirector implements AutoCloseable {
 
   static TestDirector start(DataPlaneOptions options, boolean preferNative) {
     return new TestDirector(options, preferNative);
+  }
+
+  /** With the factory of real-server sockets wrapped, e.g. to make socket creation fail. */
+  static TestDirector start(DataPlaneOptions options, UnaryOperator<ChannelFactory<? extends Channel>> outboundChannels) {
+    return new TestDirector(options, true, outboundChannels);
   }
 
   /** Sends a table command and returns the table version it produced; fails the test on a refusal. */
