@@ -80,6 +80,10 @@ class TcpDataPlaneVerticleTest {
         }
       }
       assertEquals(List.of("A", "B", "C", "A", "B", "C"), names);
+      // The director sees each client's close a moment after the client made it.
+      for (TestBackend backend : List.of(a, b, c)) {
+        d.awaitCounts(service, backend.address(), 0, 0);
+      }
 
       // ActiveConn/InActConn: 1/0 while a connection is open, 0/0 once it has closed.
       try (Socket s = connect(V4, port)) {
