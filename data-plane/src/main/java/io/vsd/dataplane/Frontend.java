@@ -176,6 +176,9 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (pick != null) {
+      pick.connectionEnded(); // a persistence template's timeout runs from its last connection's end
+    }
     if (early != null) {
       early.forEach(ReferenceCountUtil::release);
       early = null;

@@ -244,12 +244,16 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       int active = 0;
       int inactive = 0;
       JsonObject servers = new JsonObject();
+      var persistent = route.templates() == null ? java.util.Map.<io.vsd.services.model.Endpoint, Integer>of()
+          : route.templates().countsByServer();
       for (Destination d : route.destinations()) {
         int a = d.counts().active();
         int i = d.counts().inactive();
         active += a;
         inactive += i;
-        servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i));
+        servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i)
+            .put("persistConns", persistent.getOrDefault(d.server().endpoint(), 0))
+            .put("weight", d.weight()));
       }
       services.put(key.toString(), new JsonObject()
           .put("listener", listener)

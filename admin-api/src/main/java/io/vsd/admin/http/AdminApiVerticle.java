@@ -265,7 +265,8 @@ public final class AdminApiVerticle extends VerticleBase {
       JsonObject counts = liveServers.getJsonObject(server.getString("address"), new JsonObject());
       int a = counts.getInteger("activeConns", 0);
       int i = counts.getInteger("inactConns", 0);
-      server.put("activeConns", a).put("inactConns", i);
+      server.put("activeConns", a).put("inactConns", i).put("persistConns", counts.getInteger("persistConns", 0))
+          .put("effectiveWeight", counts.getInteger("weight", server.getInteger("weight")));
       active += a;
       inactive += i;
     }

@@ -27,7 +27,7 @@ final class ApiTypes {
     }
 
     record RealServer(String address, String forward, int weight, long upper, long lower,
-                      long activeConns, long inactConns) {
+                      long activeConns, long inactConns, long persistConns) {
     }
 
     /** {@code GET /api/v1/info}. */

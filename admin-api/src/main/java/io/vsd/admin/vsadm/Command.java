@@ -26,9 +26,15 @@ sealed interface Command {
         static final int DEFAULT_WEIGHT = 1;
     }
 
-    /** How {@code -L} prints; the later --stats, --rate, --thresholds, --exact become fields here. */
-    record ListFormat(boolean numeric, boolean sort) {
+    /** How {@code -L} prints; the later --stats, --rate and --exact become fields here. */
+    record ListFormat(boolean numeric, boolean sort, Columns columns) {
+        ListFormat(boolean numeric, boolean sort) {
+            this(numeric, sort, Columns.DEFAULT);
+        }
     }
+
+    /** Which columns a real server's line has: print_title's FMT_THRESHOLDS, FMT_PERSISTENTCONN or neither. */
+    enum Columns { DEFAULT, THRESHOLDS, PERSISTENT_CONN }
 
     record AddService(ServiceKey service, ServiceAttributes attributes) implements ForDirector {
     }

@@ -170,7 +170,11 @@ final class CommandLine {
             case DELETE_SERVICE -> new DeleteService(service);
             case CLEAR -> new Clear();
             case LIST -> new ListTable(service,
-                    new ListFormat(options.containsKey(Opt.NUMERIC), !options.containsKey(Opt.NOSORT)));
+                    new ListFormat(options.containsKey(Opt.NUMERIC), !options.containsKey(Opt.NOSORT),
+                            // ipvsadm's print_title tests --thresholds before --persistent-conn.
+                            options.containsKey(Opt.THRESHOLDS) ? Command.Columns.THRESHOLDS
+                                    : options.containsKey(Opt.PERSISTENT_CONN) ? Command.Columns.PERSISTENT_CONN
+                                    : Command.Columns.DEFAULT));
             case ADD_SERVER -> new AddServer(service, realServer(service, options));
             case EDIT_SERVER -> new EditServer(service, realServer(service, options));
             case DELETE_SERVER -> new DeleteServer(service, realServerAddress(service, options.get(Opt.REAL_SERVER)));

@@ -24,6 +24,13 @@ final class IpvsadmLayouts {
     static final String TITLE = "Prot LocalAddress:Port Scheduler Flags\n"
             + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn";
 
+    /** print_title with --thresholds. */
+    static final String TITLE_THRESHOLDS = "%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port".formatted(
+            "Prot LocalAddress:Port", "Uthreshold", "Lthreshold", "ActiveConn", "InActConn");
+    /** print_title with --persistent-conn. */
+    static final String TITLE_PERSISTENT_CONN = "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port".formatted(
+            "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn", "InActConn");
+
     /** addrport_to_anyname: IPv4 (or host name) and port (or service name). */
     static final String ADDRESS_PORT = "%s:%s";
     /** addrport_to_anyname: IPv6 (or its host name) in brackets. */
@@ -44,6 +51,10 @@ final class IpvsadmLayouts {
     /** print_service_entry: a real server; the name cut to 28 characters for IPv4. */
     static final String SERVER = "  -> %-28s %-7s %-6d %-10d %-10d";
     static final int SERVER_NAME_MAX_V4 = 28;
+    /** print_service_entry with --thresholds. */
+    static final String SERVER_THRESHOLDS = "  -> %-28s %-10d %-10d %-10d %-10d";
+    /** print_service_entry with --persistent-conn. */
+    static final String SERVER_PERSISTENT_CONN = "  -> %-28s %-9d %-11d %-10d %-10d";
 
     /** A virtual service as {@code -L} prints it; {@code persistenceTimeout} is 0 when not persistent. */
     record ServiceRow(Protocol protocol, String name, boolean ipv6, String scheduler, List<String> schedFlags,
@@ -51,7 +62,19 @@ final class IpvsadmLayouts {
     }
 
     /** A real server as {@code -L} prints it. */
-    record ServerRow(String name, boolean ipv6, String forward, int weight, long activeConns, long inactConns) {
+    record ServerRow(String name, boolean ipv6, String forward, int weight, long activeConns, long inactConns,
+                     long upper, long lower, long persistConns) {
+        ServerRow(String name, boolean ipv6, String forward, int weight, long activeConns, long inactConns) {
+            this(name, ipv6, forward, weight, activeConns, inactConns, 0, 0, 0);
+        }
+    }
+
+    static String title(Command.Columns columns) {
+        return switch (columns) {
+            case DEFAULT -> TITLE;
+            case THRESHOLDS -> TITLE_THRESHOLDS;
+            case PERSISTENT_CONN -> TITLE_PERSISTENT_CONN;
+        };
     }
 
     static String versionHeader(int connectionTableSize) {
@@ -85,8 +108,18 @@ final class IpvsadmLayouts {
     }
 
     static String server(ServerRow row) {
+        return server(row, Command.Columns.DEFAULT);
+    }
+
+    static String server(ServerRow row, Command.Columns columns) {
         String name = row.ipv6() ? row.name() : cut(row.name(), SERVER_NAME_MAX_V4);
-        return SERVER.formatted(name, row.forward(), row.weight(), row.activeConns(), row.inactConns());
+        return switch (columns) {
+            case DEFAULT -> SERVER.formatted(name, row.forward(), row.weight(), row.activeConns(), row.inactConns());
+            case THRESHOLDS -> SERVER_THRESHOLDS.formatted(name, row.upper(), row.lower(), row.activeConns(),
+                    row.inactConns());
+            case PERSISTENT_CONN -> SERVER_PERSISTENT_CONN.formatted(name, row.weight(), row.persistConns(),
+                    row.activeConns(), row.inactConns());
+        };
     }
 
     private static String cut(String text, int max) {

@@ -13,6 +13,8 @@ enum Opt {
     U_THRESHOLD("u-threshold"),
     L_THRESHOLD("l-threshold"),
     NOSORT("nosort"),
+    THRESHOLDS("thresholds"),
+    PERSISTENT_CONN("persistent-conn"),
     OPS("ops"),
     SCHED_FLAGS("sched-flags");
 

@@ -56,7 +56,7 @@ final class TableLister {
         }
         Names names = command.format().numeric()
                 ? new Names(true, Map.of(), resolver) : new Names(false, hostNames(entries), resolver);
-        lines.add(IpvsadmLayouts.TITLE);
+        lines.add(IpvsadmLayouts.title(command.format().columns()));
         for (Entry entry : entries) {
             ApiTypes.Service service = entry.service();
             Protocol protocol = entry.key().protocol();
@@ -69,7 +69,8 @@ final class TableLister {
                 ApiTypes.RealServer rs = server.server();
                 lines.add(IpvsadmLayouts.server(new ServerRow(names.of(server.address(), protocol),
                         server.address().ipv6(), Forward.label(rs.forward()), rs.weight(),
-                        rs.activeConns(), rs.inactConns())));
+                        rs.activeConns(), rs.inactConns(), rs.upper(), rs.lower(), rs.persistConns()),
+                        command.format().columns()));
             }
         }
         return lines;

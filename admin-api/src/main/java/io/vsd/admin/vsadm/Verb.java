@@ -25,7 +25,7 @@ enum Verb {
     EDIT_SERVICE("edit-service", Set.of(SERVICE), Set.of(SCHEDULER, PERSISTENT, NETMASK, SCHED_FLAGS, OPS)),
     DELETE_SERVICE("delete-service", Set.of(SERVICE), Set.of()),
     CLEAR("clear", Set.of(), Set.of()),
-    LIST("list", Set.of(), Set.of(NUMERIC, SERVICE, NOSORT)),
+    LIST("list", Set.of(), Set.of(NUMERIC, SERVICE, NOSORT, Opt.THRESHOLDS, Opt.PERSISTENT_CONN)),
     ADD_SERVER("add-server", Set.of(SERVICE, REAL_SERVER), Set.of(FORWARD, WEIGHT, U_THRESHOLD, L_THRESHOLD)),
     EDIT_SERVER("edit-server", Set.of(SERVICE, REAL_SERVER), Set.of(FORWARD, WEIGHT, U_THRESHOLD, L_THRESHOLD)),
     DELETE_SERVER("delete-server", Set.of(SERVICE, REAL_SERVER), Set.of()),

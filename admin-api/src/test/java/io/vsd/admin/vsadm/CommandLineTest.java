@@ -189,6 +189,12 @@ class CommandLineTest {
         assertEquals(new ListTable(null, new ListFormat(true, false)), parse("-L", "-n", "--nosort"));
         assertEquals(new ListTable(TCP_80, new ListFormat(true, true)), parse("-L", "-n", "-t", "10.0.0.1:80"));
         assertEquals(new ListTable(udp("10.0.0.1", 53), new ListFormat(false, true)), parse("-l", "--udp-service", "10.0.0.1:53"));
+        assertEquals(new ListTable(null, new ListFormat(true, true, Command.Columns.THRESHOLDS)),
+                parse("-L", "-n", "--thresholds"));
+        assertEquals(new ListTable(null, new ListFormat(true, true, Command.Columns.PERSISTENT_CONN)),
+                parse("-L", "-n", "--persistent-conn"));
+        assertEquals(new ListTable(null, new ListFormat(false, true, Command.Columns.THRESHOLDS)),
+                parse("-L", "--persistent-conn", "--thresholds"), "ipvsadm's print_title: --thresholds wins");
     }
 
     @Test
@@ -286,8 +292,6 @@ class CommandLineTest {
             -A -t 10.0.0.1:80 -b sh-port,,sh-fallback   | illegal scheduler flags specified: 'sh-port,,sh-fallback'
             -L --stats                                  | --stats is not supported yet
             -L --rate                                   | --rate is not supported yet
-            -L --thresholds                             | --thresholds is not supported yet
-            -L --persistent-conn                        | --persistent-conn is not supported yet
             -L --timeout                                | --timeout is not supported yet
             -L --exact                                  | --exact is not supported yet
             -L -X                                       | -X is not supported yet

@@ -95,4 +95,22 @@ class IpvsadmLayoutsTest {
         assertEquals("  -> [2001:db8::2]:80             Masq    2      1          0         ",
                 IpvsadmLayouts.server(new ServerRow("[2001:db8::2]:80", true, "Masq", 2, 1, 0)));
     }
+
+    @Test
+    void thresholdsLayout() {
+        assertEquals("Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+                + "  -> RemoteAddress:Port", IpvsadmLayouts.title(Command.Columns.THRESHOLDS));
+        ServerRow r = new ServerRow("10.1.105.1:3306", false, "Masq", 2, 7, 3, 100, 50, 4);
+        assertEquals("  -> 10.1.105.1:3306              100        50         7          3         ",
+                IpvsadmLayouts.server(r, Command.Columns.THRESHOLDS));
+    }
+
+    @Test
+    void persistentConnLayout() {
+        assertEquals("Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+                + "  -> RemoteAddress:Port", IpvsadmLayouts.title(Command.Columns.PERSISTENT_CONN));
+        ServerRow r = new ServerRow("10.1.105.1:3306", false, "Masq", 2, 7, 3, 100, 50, 4);
+        assertEquals("  -> 10.1.105.1:3306              2         4           7          3         ",
+                IpvsadmLayouts.server(r, Command.Columns.PERSISTENT_CONN));
+    }
 }

@@ -19,10 +19,11 @@ public final class ServiceJson {
   private ServiceJson() {}
 
   private static final Set<String> SERVICE_FIELDS =
-      Set.of("protocol", "address", "scheduler", "flags", "persistence", "ops", "servers");
-  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats");
+      Set.of("protocol", "address", "scheduler", "flags", "persistence", "ops", "slowStart", "servers");
+  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats", "listener");
   private static final Set<String> SERVER_FIELDS = Set.of("address", "forward", "weight", "upper", "lower");
-  private static final Set<String> SERVER_READ_ONLY = Set.of("activeConns", "inactConns");
+  private static final Set<String> SERVER_READ_ONLY =
+      Set.of("activeConns", "inactConns", "persistConns", "effectiveWeight");
 
   /**
    * Parses a service. Problems go to {@code problems} with {@code at} as the pointer prefix.
@@ -83,13 +84,17 @@ public final class ServiceJson {
     Persistence persistence = null;
     Object pers = json.getValue("persistence");
     if (pers instanceof JsonObject po) {
-      checkFields(po, at + "/persistence", Set.of("timeout", "netmask"), Set.of(), problems);
+      checkFields(po, at + "/persistence", Set.of("timeout", "netmask", "expireQuiescent"), Set.of(), problems);
       Integer timeout = integer(po.getValue("timeout"), at + "/persistence/timeout", "persistence timeout",
           1, Integer.MAX_VALUE, Persistence.DEFAULT_TIMEOUT, problems);
       String mask = netmask(po.getValue("netmask"), at + "/persistence/netmask",
           endpoint == null || !endpoint.isIpv6(), problems);
+      Object eq = po.getValue("expireQuiescent");
+      if (eq != null && !(eq instanceof Boolean)) {
+        problems.add(new Problem(at + "/persistence/expireQuiescent", "expireQuiescent must be true or false"));
+      }
       if (timeout != null && mask != null) {
-        persistence = new Persistence(timeout, mask);
+        persistence = new Persistence(timeout, mask, Boolean.TRUE.equals(eq));
       }
     } else if (pers != null) {
       problems.add(new Problem(at + "/persistence", "persistence must be null or an object with timeout and netmask"));
@@ -105,6 +110,9 @@ public final class ServiceJson {
     } else if (o != null) {
       problems.add(new Problem(at + "/ops", "ops must be true or false"));
     }
+
+    Integer slowStart = integer(json.getValue("slowStart"), at + "/slowStart", "slowStart (seconds)", 0, 86_400, 0,
+        problems);
 
     List<RealServer> servers = new ArrayList<>();
     Object rs = json.getValue("servers");
@@ -126,7 +134,7 @@ public final class ServiceJson {
     if (problems.size() > before) {
       return null;
     }
-    return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, servers, 0);
+    return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, slowStart, servers, 0);
   }
 
   /**
@@ -178,8 +186,10 @@ public final class ServiceJson {
         .put("scheduler", s.scheduler())
         .put("flags", new JsonArray(new ArrayList<>(s.flags())))
         .put("persistence", s.persistence() == null ? null
-            : new JsonObject().put("timeout", s.persistence().timeout()).put("netmask", s.persistence().netmask()))
+            : new JsonObject().put("timeout", s.persistence().timeout()).put("netmask", s.persistence().netmask())
+                .put("expireQuiescent", s.persistence().expireQuiescent()))
         .put("ops", s.ops())
+        .put("slowStart", s.slowStart())
         .put("version", s.version())
         .put("servers", servers);
   }

@@ -12,11 +12,13 @@ import java.util.Optional;
  * @param flags       scheduler flags (-b)
  * @param persistence null when the service is not persistent
  * @param ops         one-packet scheduling (-o), UDP only
+ * @param slowStart   seconds over which a real server that was just added or came back ramps up to its
+ *                    weight (HAProxy's slowstart); 0 = off
  * @param servers     real servers in the order they were added
  * @param version     the table version that last changed this service
  */
 public record VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
-                             boolean ops, List<RealServer> servers, long version) {
+                             boolean ops, int slowStart, List<RealServer> servers, long version) {
 
   public static final String DEFAULT_SCHEDULER = "wlc";
 
@@ -30,11 +32,12 @@ public record VirtualService(ServiceKey key, String scheduler, List<String> flag
   }
 
   public VirtualService withServers(List<RealServer> newServers, long newVersion) {
-    return new VirtualService(key, scheduler, flags, persistence, ops, newServers, newVersion);
+    return new VirtualService(key, scheduler, flags, persistence, ops, slowStart, newServers, newVersion);
   }
 
   /** This service's attributes from {@code edit}, keeping this service's real servers. */
   public VirtualService withAttributesOf(VirtualService edit, long newVersion) {
-    return new VirtualService(key, edit.scheduler, edit.flags, edit.persistence, edit.ops, servers, newVersion);
+    return new VirtualService(key, edit.scheduler, edit.flags, edit.persistence, edit.ops, edit.slowStart, servers,
+        newVersion);
   }
 }

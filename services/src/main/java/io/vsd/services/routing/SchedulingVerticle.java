@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
+import io.vsd.services.persistence.PersistenceTemplates;
 
 /**
  * Turns the service table into routing snapshots. It follows {@link Addresses#CONFIG}, rebuilds the route of
@@ -28,8 +30,17 @@ import java.util.Set;
  * {@link RoutingTable}, and announces it on {@link Addresses#ROUTING}.
  */
 public final class SchedulingVerticle extends VerticleBase {
+  /** How often expired persistence templates are dropped. */
+  static final long TEMPLATE_SWEEP_MS = 1_000;
+
   private final RoutingTable routing;
+  private final LongSupplier clock;
   private final Map<ServiceKey, ServiceRoute> routes = new LinkedHashMap<>();
+  /** Persistence templates per service, kept across snapshots while the persistence settings stay the same. */
+  private final Map<ServiceKey, PersistenceTemplates> templates = new HashMap<>();
+  /** Slow start: when each ramping real server was added or came back, per service. */
+  private final Map<ServiceKey, Map<Endpoint, Long>> rampStarts = new HashMap<>();
+  private long rampTimer = -1;
   /** Live counts per real server, kept across snapshots so an edit does not reset them. */
   private final Map<ServiceKey, Map<Endpoint, ConnectionCounts>> counts = new HashMap<>();
   private long version = -1;
@@ -37,7 +48,13 @@ public final class SchedulingVerticle extends VerticleBase {
   private List<ConfigChange> early = new ArrayList<>();
 
   public SchedulingVerticle(RoutingTable routing) {
+    this(routing, System::currentTimeMillis);
+  }
+
+  /** @param clock milliseconds, for persistence timeouts and slow start; tests drive it */
+  public SchedulingVerticle(RoutingTable routing, LongSupplier clock) {
     this.routing = routing;
+    this.clock = clock;
   }
 
   @Override
@@ -57,6 +74,7 @@ public final class SchedulingVerticle extends VerticleBase {
           early = null;
           pending.forEach(this::onChange);
           install();
+          vertx.setPeriodic(TEMPLATE_SWEEP_MS, id -> templates.values().forEach(PersistenceTemplates::expire));
           return null;
         });
   }
@@ -73,15 +91,23 @@ public final class SchedulingVerticle extends VerticleBase {
       case CLEARED -> {
         routes.clear();
         counts.clear();
+        templates.clear();
+        rampStarts.clear();
       }
       case SERVICE_DELETED -> {
         ServiceKey key = ServiceKey.parse(change.service());
         routes.remove(key);
         counts.remove(key);
+        templates.remove(key);
+        rampStarts.remove(key);
       }
       case LOADED -> { }
       default -> {
         VirtualService s = ServiceJson.fromJson(change.state());
+        ServiceRoute previous = routes.get(s.key());
+        if (previous != null) {
+          startRamps(previous.service(), s);
+        }
         routes.put(s.key(), build(s));
       }
     }
@@ -92,19 +118,88 @@ public final class SchedulingVerticle extends VerticleBase {
   private ServiceRoute build(VirtualService service) {
     Map<Endpoint, ConnectionCounts> previous = counts.getOrDefault(service.key(), Map.of());
     Map<Endpoint, ConnectionCounts> kept = new HashMap<>();
+    Map<Endpoint, Long> ramps = rampStarts.getOrDefault(service.key(), Map.of());
+    long now = clock.getAsLong();
     List<Destination> destinations = new ArrayList<>();
     for (RealServer r : service.servers()) {
       ConnectionCounts c = previous.getOrDefault(r.endpoint(), new ConnectionCounts());
       kept.put(r.endpoint(), c);
-      destinations.add(new Destination(r, r.weight(), c));
+      Long rampStart = ramps.get(r.endpoint());
+      int weight = rampStart == null ? r.weight() : SlowStart.weight(r.weight(), now - rampStart, service.slowStart());
+      destinations.add(new Destination(r, weight, c));
     }
     counts.put(service.key(), kept);
     return new ServiceRoute(service, destinations,
-        Schedulers.create(service.scheduler(), destinations, Set.copyOf(service.flags())));
+        Schedulers.create(service.scheduler(), destinations, Set.copyOf(service.flags())), templatesFor(service));
+  }
+
+  /** The service's templates: kept while its persistence settings stay the same, dropped when they change. */
+  private PersistenceTemplates templatesFor(VirtualService service) {
+    if (service.persistence() == null) {
+      templates.remove(service.key());
+      return null;
+    }
+    PersistenceTemplates t = templates.get(service.key());
+    if (t == null || !t.persistence().equals(service.persistence())) {
+      t = new PersistenceTemplates(service.persistence(), clock);
+      templates.put(service.key(), t);
+    }
+    return t;
+  }
+
+  /**
+   * Slow start: a real server that was just added to a running service, or whose weight went from 0 to more,
+   * ramps up over the service's window. Servers loaded at start-up do not ramp.
+   */
+  private void startRamps(VirtualService before, VirtualService after) {
+    if (after.slowStart() <= 0) {
+      rampStarts.remove(after.key());
+      return;
+    }
+    long now = clock.getAsLong();
+    Map<Endpoint, Long> ramps = rampStarts.computeIfAbsent(after.key(), k -> new HashMap<>());
+    ramps.keySet().removeIf(e -> after.server(e).isEmpty());
+    for (RealServer r : after.servers()) {
+      int old = before.server(r.endpoint()).map(RealServer::weight).orElse(0);
+      if (r.weight() > 0 && old == 0) {
+        ramps.put(r.endpoint(), now);
+      }
+    }
+  }
+
+  /** Starts the server's ramp now (it came back); the health verticle's transitions use this. */
+  void serverCameBack(ServiceKey key, Endpoint server) {
+    ServiceRoute route = routes.get(key);
+    if (route != null && route.service().slowStart() > 0) {
+      rampStarts.computeIfAbsent(key, k -> new HashMap<>()).put(server, clock.getAsLong());
+    }
   }
 
   private void install() {
     routing.install(new RoutingSnapshot(version, routes));
     vertx.eventBus().publish(Addresses.ROUTING, new JsonObject().put("version", version));
+    scheduleRamps();
+  }
+
+  /** While servers ramp, their routes are rebuilt a few times a second with the growing weight. */
+  private void scheduleRamps() {
+    long now = clock.getAsLong();
+    rampStarts.forEach((key, ramps) -> {
+      int window = routes.containsKey(key) ? routes.get(key).service().slowStart() : 0;
+      ramps.values().removeIf(start -> now - start >= window * 1000L);
+    });
+    rampStarts.values().removeIf(Map::isEmpty);
+    if (rampStarts.isEmpty() || rampTimer >= 0) {
+      return;
+    }
+    int shortest = rampStarts.keySet().stream().mapToInt(k -> routes.get(k).service().slowStart()).min().orElse(1);
+    long tick = Math.max(100, Math.min(1_000, shortest * 1000L / 20));
+    rampTimer = vertx.setTimer(tick, id -> {
+      rampTimer = -1;
+      for (ServiceKey key : List.copyOf(rampStarts.keySet())) {
+        routes.put(key, build(routes.get(key).service()));
+      }
+      install();
+    });
   }
 }

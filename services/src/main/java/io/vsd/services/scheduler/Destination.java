@@ -47,6 +47,18 @@ public final class Destination {
     return weight > 0 && !counts.overloaded() && !context.excludes(this);
   }
 
+  /**
+   * Whether a persistence template may keep sending its client here. Unlike {@link #available}, a quiescent
+   * server (configured weight 0) keeps its sticky clients unless {@code expireQuiescent}; overload does not
+   * break persistence, as in IPVS. A server whose weight is 0 for any other reason (health) does not.
+   */
+  public boolean availableForTemplate(PickContext context, boolean expireQuiescent) {
+    if (context.excludes(this)) {
+      return false;
+    }
+    return weight > 0 || (server.weight() == 0 && !expireQuiescent);
+  }
+
   /** Call when a connection to this server starts being opened. */
   public void connectionOpened() {
     counts.opened(server.upper());

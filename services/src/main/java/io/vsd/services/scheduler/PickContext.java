@@ -1,5 +1,7 @@
 package io.vsd.services.scheduler;
 
+import io.vsd.services.persistence.PersistenceTemplate;
+import io.vsd.services.persistence.PersistenceTemplates;
 import java.net.InetSocketAddress;
 
 /**
@@ -10,6 +12,8 @@ public final class PickContext {
   private final InetSocketAddress client;
   private final InetSocketAddress virtualAddress;
   private Destination[] tried = NONE;
+  private PersistenceTemplates templates;
+  private PersistenceTemplate template;
 
   private static final Destination[] NONE = new Destination[0];
 
@@ -44,5 +48,24 @@ public final class PickContext {
       }
     }
     return false;
+  }
+
+  /** The persistence template this connection counts on; the previous one (a failed attempt) is released. */
+  public void holdTemplate(PersistenceTemplates store, PersistenceTemplate t) {
+    connectionEnded();
+    templates = store;
+    template = t;
+  }
+
+  /**
+   * The data plane calls this once the client connection is over (idempotent): a persistence template
+   * starts its timeout when its last connection ends.
+   */
+  public void connectionEnded() {
+    if (template != null) {
+      templates.release(template);
+      template = null;
+      templates = null;
+    }
   }
 }
