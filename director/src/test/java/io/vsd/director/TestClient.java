@@ -13,7 +13,15 @@ final class TestClient implements AutoCloseable {
   final BufferedReader in;
 
   TestClient(String host, int port) throws IOException {
+    this(null, host, port);
+  }
+
+  /** A client whose socket is bound to {@code localAddress} first (e.g. 127.0.0.2), to vary the source IP. */
+  TestClient(String localAddress, String host, int port) throws IOException {
     socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+    }
     socket.connect(new InetSocketAddress(host, port), 3000);
     socket.setSoTimeout(5000);
     in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -33,7 +41,12 @@ final class TestClient implements AutoCloseable {
 
   /** Connects, reads the greeting, and closes: which real server took the connection. */
   static String nameOf(int port) throws IOException {
-    try (TestClient c = new TestClient("127.0.0.1", port)) {
+    return nameOf("127.0.0.1", port);
+  }
+
+  /** The same, from the source address {@code from}. */
+  static String nameOf(String from, int port) throws IOException {
+    try (TestClient c = new TestClient(from, "127.0.0.1", port)) {
       return c.greeting();
     }
   }
