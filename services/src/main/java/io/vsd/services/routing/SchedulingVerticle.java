@@ -14,13 +14,13 @@ import io.vsd.services.model.ServiceKey;
 import io.vsd.services.model.VirtualService;
 import io.vsd.services.scheduler.ConnectionCounts;
 import io.vsd.services.scheduler.Destination;
+import io.vsd.services.scheduler.SchedulerConfig;
 import io.vsd.services.scheduler.Schedulers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns the service table into routing snapshots. It follows {@link Addresses#CONFIG}, rebuilds the route of
@@ -100,7 +100,7 @@ public final class SchedulingVerticle extends VerticleBase {
     }
     counts.put(service.key(), kept);
     return new ServiceRoute(service, destinations,
-        Schedulers.create(service.scheduler(), destinations, Set.copyOf(service.flags())));
+        Schedulers.create(service.scheduler(), destinations, SchedulerConfig.of(service)));
   }
 
   private void install() {

@@ -11,6 +11,8 @@ public final class ConnectionCounts {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger inactive = new AtomicInteger();
   private volatile boolean overloaded;
+  /** The service-wide total this server's active connections are part of; set once (see ServiceLoad). */
+  private volatile ServiceLoad serviceLoad;
 
   public int active() {
     return active.get();
@@ -24,9 +26,22 @@ public final class ConnectionCounts {
     return overloaded;
   }
 
+  ServiceLoad serviceLoad() {
+    return serviceLoad;
+  }
+
+  /** Joins {@code load}, bringing in the connections counted so far (none, outside tests). No-op once joined. */
+  void attach(ServiceLoad load) {
+    if (serviceLoad == null) {
+      serviceLoad = load;
+      load.add(active.get());
+    }
+  }
+
   /** A connection to this server is being opened: it counts as active (IPVS's ip_vs_bind_dest). */
   void opened(int upper) {
     int total = active.incrementAndGet() + inactive.get();
+    addToService(1);
     if (upper > 0 && total >= upper) {
       overloaded = true;
     }
@@ -35,12 +50,18 @@ public final class ConnectionCounts {
   /** One side closed: the connection moves from ActiveConn to InActConn. */
   void halfClosed() {
     active.decrementAndGet();
+    addToService(-1);
     inactive.incrementAndGet();
   }
 
   /** The connection is gone (IPVS's ip_vs_unbind_dest). */
   void closed(boolean wasActive, int upper, int lower) {
-    (wasActive ? active : inactive).decrementAndGet();
+    if (wasActive) {
+      active.decrementAndGet();
+      addToService(-1);
+    } else {
+      inactive.decrementAndGet();
+    }
     int total = active.get() + inactive.get();
     if (lower > 0) {
       if (total < lower) {
@@ -52,6 +73,13 @@ public final class ConnectionCounts {
       }
     } else {
       overloaded = false;
+    }
+  }
+
+  private void addToService(int delta) {
+    ServiceLoad load = serviceLoad;
+    if (load != null) {
+      load.add(delta);
     }
   }
 }

@@ -34,7 +34,7 @@ final class LeastConnection implements Scheduler {
     }
 
     @Override
-    public Scheduler create(List<Destination> destinations, java.util.Set<String> flags) {
+    public Scheduler create(List<Destination> destinations, SchedulerConfig config) {
       return new LeastConnection(destinations);
     }
   }

@@ -15,6 +15,11 @@ final class WeightedLeastConnection implements Scheduler {
 
   @Override
   public Destination pick(PickContext context) {
+    return least(destinations, context);
+  }
+
+  /** The wlc choice among {@code destinations}; lblc and lblcr fall back to it. */
+  static Destination least(Destination[] destinations, PickContext context) {
     Destination least = null;
     long leastOverhead = 0;
     for (Destination d : destinations) {
@@ -37,7 +42,7 @@ final class WeightedLeastConnection implements Scheduler {
     }
 
     @Override
-    public Scheduler create(List<Destination> destinations, java.util.Set<String> flags) {
+    public Scheduler create(List<Destination> destinations, SchedulerConfig config) {
       return new WeightedLeastConnection(destinations);
     }
   }
