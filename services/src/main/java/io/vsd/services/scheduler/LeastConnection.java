@@ -4,27 +4,28 @@ import java.util.List;
 
 /** lc: the available server with the least overhead (active * 256 + inactive); ties go to the first. */
 final class LeastConnection implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   LeastConnection(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
-    Destination least = null;
+    boolean anyTried = context.triedCount() > 0;
+    int least = -1;
     int leastOverhead = 0;
-    for (Destination d : destinations) {
-      if (!d.available(context)) {
+    for (int i = 0; i < servers.size(); i++) {
+      if (!servers.available(i, context, anyTried)) {
         continue;
       }
-      int overhead = d.overhead();
-      if (least == null || overhead < leastOverhead) {
-        least = d;
+      int overhead = servers.counts[i].overhead();
+      if (least < 0 || overhead < leastOverhead) {
+        least = i;
         leastOverhead = overhead;
       }
     }
-    return least;
+    return least < 0 ? null : servers.destinations[least];
   }
 
   static final class Factory implements SchedulerFactory {

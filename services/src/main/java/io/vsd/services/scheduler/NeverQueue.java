@@ -7,31 +7,32 @@ import java.util.List;
  * (ip_vs_nq.c). An idle server is never made to queue behind a faster busy one.
  */
 final class NeverQueue implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   NeverQueue(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
-    Destination least = null;
+    boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
+    int least = -1;
     long leastOverhead = 0;
-    for (Destination d : destinations) {
-      if (!d.available(context)) {
+    for (int i = 0; i < weights.length; i++) {
+      if (!servers.available(i, context, anyTried)) {
         continue;
       }
-      int active = d.counts().active();
-      if (active == 0) {
-        return d;
+      long overhead = servers.counts[i].activePlusOne();
+      if (overhead == 1) {
+        return servers.destinations[i]; // idle: at once
       }
-      long overhead = active + 1L;
-      if (least == null || leastOverhead * d.weight() > overhead * least.weight()) {
-        least = d;
+      if (least < 0 || leastOverhead * weights[i] > overhead * weights[least]) {
+        least = i;
         leastOverhead = overhead;
       }
     }
-    return least;
+    return least < 0 ? null : servers.destinations[least];
   }
 
   static final class Factory implements SchedulerFactory {

@@ -7,27 +7,29 @@ import java.util.List;
  * ignored. The first available server, replaced only by a strictly better one (ip_vs_sed.c).
  */
 final class ShortestExpectedDelay implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   ShortestExpectedDelay(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
-    Destination least = null;
+    boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
+    int least = -1;
     long leastOverhead = 0;
-    for (Destination d : destinations) {
-      if (!d.available(context)) {
+    for (int i = 0; i < weights.length; i++) {
+      if (!servers.available(i, context, anyTried)) {
         continue;
       }
-      long overhead = d.counts().active() + 1L;
-      if (least == null || leastOverhead * d.weight() > overhead * least.weight()) {
-        least = d;
+      long overhead = servers.counts[i].activePlusOne();
+      if (least < 0 || leastOverhead * weights[i] > overhead * weights[least]) {
+        least = i;
         leastOverhead = overhead;
       }
     }
-    return least;
+    return least < 0 ? null : servers.destinations[least];
   }
 
   static final class Factory implements SchedulerFactory {

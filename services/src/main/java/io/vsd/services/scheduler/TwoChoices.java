@@ -11,20 +11,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>As in the kernel, the "+ 1" gives the first available server one extra chance in total.
  */
 final class TwoChoices implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   TwoChoices(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
+    boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
     long total = 0;
     Destination last = null;
-    for (Destination d : destinations) {
-      if (d.available(context)) {
-        total += d.weight();
-        last = d;
+    for (int i = 0; i < weights.length; i++) {
+      if (servers.available(i, context, anyTried)) {
+        total += weights[i];
+        last = servers.destinations[i];
       }
     }
     if (last == null) {
@@ -36,17 +38,17 @@ final class TwoChoices implements Scheduler {
     long r2 = random.nextLong(total);
     Destination choice1 = null;
     Destination choice2 = null;
-    for (Destination d : destinations) {
-      if (!d.available(context)) {
+    for (int i = 0; i < weights.length; i++) {
+      if (!servers.available(i, context, anyTried)) {
         continue;
       }
-      r1 -= d.weight();
-      r2 -= d.weight();
+      r1 -= weights[i];
+      r2 -= weights[i];
       if (choice1 == null && r1 <= 0) {
-        choice1 = d;
+        choice1 = servers.destinations[i];
       }
       if (choice2 == null && r2 <= 0) {
-        choice2 = d;
+        choice2 = servers.destinations[i];
       }
       if (choice1 != null && choice2 != null) {
         break;

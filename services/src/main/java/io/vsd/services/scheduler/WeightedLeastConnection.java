@@ -7,15 +7,29 @@ import java.util.List;
  * division. Take the first available server, then replace it only when another is strictly better.
  */
 final class WeightedLeastConnection implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   WeightedLeastConnection(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
-    return least(destinations, context);
+    boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
+    int least = -1;
+    long leastOverhead = 0;
+    for (int i = 0; i < weights.length; i++) {
+      if (!servers.available(i, context, anyTried)) {
+        continue;
+      }
+      long overhead = servers.counts[i].overhead();
+      if (least < 0 || leastOverhead * weights[i] > overhead * weights[least]) {
+        least = i;
+        leastOverhead = overhead;
+      }
+    }
+    return least < 0 ? null : servers.destinations[least];
   }
 
   /** The wlc choice among {@code destinations}; lblc and lblcr fall back to it. */
