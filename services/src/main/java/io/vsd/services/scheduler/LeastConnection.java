@@ -13,13 +13,16 @@ final class LeastConnection implements Scheduler {
   @Override
   public Destination pick(PickContext context) {
     boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
+    ConnectionCounts[] counts = servers.counts;
     int least = -1;
-    int leastOverhead = 0;
-    for (int i = 0; i < servers.size(); i++) {
-      if (!servers.available(i, context, anyTried)) {
+    int leastOverhead = Integer.MAX_VALUE;
+    for (int i = 0; i < counts.length; i++) {
+      ConnectionCounts c = counts[i];
+      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
         continue;
       }
-      int overhead = servers.counts[i].overhead();
+      int overhead = c.overhead();
       if (least < 0 || overhead < leastOverhead) {
         least = i;
         leastOverhead = overhead;

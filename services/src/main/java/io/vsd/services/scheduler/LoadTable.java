@@ -31,6 +31,6 @@ final class LoadTable {
    * once per pick: almost every pick is a first try, and skips the tried list.
    */
   boolean available(int i, PickContext context, boolean anyTried) {
-    return weights[i] > 0 && !counts[i].overloaded() && !(anyTried && context.excludes(destinations[i]));
+    return weights[i] > 0 && !counts[i].overloadedNow() && !(anyTried && context.excludes(destinations[i]));
   }
 }

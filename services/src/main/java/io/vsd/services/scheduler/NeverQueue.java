@@ -17,13 +17,15 @@ final class NeverQueue implements Scheduler {
   public Destination pick(PickContext context) {
     boolean anyTried = context.triedCount() > 0;
     int[] weights = servers.weights;
+    ConnectionCounts[] counts = servers.counts;
     int least = -1;
     long leastOverhead = 0;
-    for (int i = 0; i < weights.length; i++) {
-      if (!servers.available(i, context, anyTried)) {
+    for (int i = 0; i < counts.length; i++) {
+      ConnectionCounts c = counts[i];
+      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
         continue;
       }
-      long overhead = servers.counts[i].activePlusOne();
+      long overhead = c.activePlusOne();
       if (overhead == 1) {
         return servers.destinations[i]; // idle: at once
       }

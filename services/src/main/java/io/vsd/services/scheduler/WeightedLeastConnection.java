@@ -17,13 +17,15 @@ final class WeightedLeastConnection implements Scheduler {
   public Destination pick(PickContext context) {
     boolean anyTried = context.triedCount() > 0;
     int[] weights = servers.weights;
+    ConnectionCounts[] counts = servers.counts;
     int least = -1;
     long leastOverhead = 0;
-    for (int i = 0; i < weights.length; i++) {
-      if (!servers.available(i, context, anyTried)) {
+    for (int i = 0; i < counts.length; i++) {
+      ConnectionCounts c = counts[i];
+      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
         continue;
       }
-      long overhead = servers.counts[i].overhead();
+      long overhead = c.overhead();
       if (least < 0 || leastOverhead * weights[i] > overhead * weights[least]) {
         least = i;
         leastOverhead = overhead;
