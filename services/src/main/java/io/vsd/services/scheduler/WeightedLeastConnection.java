@@ -20,15 +20,17 @@ final class WeightedLeastConnection implements Scheduler {
     ConnectionCounts[] counts = servers.counts;
     int least = -1;
     long leastOverhead = 0;
+    long leastWeight = 0;
     for (int i = 0; i < counts.length; i++) {
       ConnectionCounts c = counts[i];
       if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
         continue;
       }
       long overhead = c.overhead();
-      if (least < 0 || leastOverhead * weights[i] > overhead * weights[least]) {
+      if (least < 0 || leastOverhead * weights[i] > overhead * leastWeight) {
         least = i;
         leastOverhead = overhead;
+        leastWeight = weights[i];
       }
     }
     return least < 0 ? null : servers.destinations[least];
