@@ -75,6 +75,9 @@ public final class ConnectionCounts {
     if (serviceLoad == null) {
       serviceLoad = load;
       load.add(active());
+      if (overloaded) {
+        load.addOverloaded(1);
+      }
     }
   }
 
@@ -84,7 +87,7 @@ public final class ConnectionCounts {
     int total = (int) (c >> 32) + (int) c;
     addToService(1);
     if (upper > 0 && total >= upper) {
-      overloaded = true;
+      setOverloaded(true);
     }
   }
 
@@ -106,14 +109,24 @@ public final class ConnectionCounts {
     int total = (int) (c >> 32) + (int) c;
     if (lower > 0) {
       if (total < lower) {
-        overloaded = false;
+        setOverloaded(false);
       }
     } else if (upper > 0) {
       if (total * 4L < upper * 3L) {
-        overloaded = false;
+        setOverloaded(false);
       }
     } else {
-      overloaded = false;
+      setOverloaded(false);
+    }
+  }
+
+  /** Flips the flag once per transition, so that ServiceLoad's count of OVERLOADED servers stays exact. */
+  private void setOverloaded(boolean value) {
+    if (overloaded != value && OVERLOADED.compareAndSet(this, !value, value)) {
+      ServiceLoad load = serviceLoad;
+      if (load != null) {
+        load.addOverloaded(value ? 1 : -1);
+      }
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServiceLoad {
   private final AtomicInteger active = new AtomicInteger();
+  /** How many of the service's real servers are OVERLOADED now: 0 lets twos skip its availability scan. */
+  private final AtomicInteger overloaded = new AtomicInteger();
 
   int active() {
     return active.get();
@@ -21,6 +23,14 @@ final class ServiceLoad {
 
   void add(int delta) {
     active.addAndGet(delta);
+  }
+
+  int overloaded() {
+    return overloaded.get();
+  }
+
+  void addOverloaded(int delta) {
+    overloaded.addAndGet(delta);
   }
 
   /** Attaches the counts of one service's real servers to the service's ServiceLoad (a new one if none yet). */

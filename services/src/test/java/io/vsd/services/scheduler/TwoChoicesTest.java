@@ -57,4 +57,22 @@ class TwoChoicesTest {
     assertEquals(0.0, share[1]);
     assertEquals(2 / 3.0, share[0], 0.009);
   }
+
+  @Test
+  void anOverloadedServerIsLeftOutOfTheDrawAndComesBack() {
+    List<Destination> ds = List.of(LeastLoadSequenceTest.server("10.0.0.1:80", 1, 0),
+        LeastLoadSequenceTest.server("10.0.0.2:80", 1, 1), LeastLoadSequenceTest.server("10.0.0.3:80", 1, 0));
+    Scheduler twos = create("twos", ds);
+    ds.get(1).connectionOpened(); // B OVERLOADED: total = 1 + 1 + 1 = 3, r <= 1 is A, r = 2 is C
+    assertEquals(1, ds.get(1).counts().serviceLoad().overloaded());
+    double[] share = shares(twos, ds);
+    assertEquals(2 / 3.0, share[0], 0.009);
+    assertEquals(0.0, share[1]);
+    ds.get(1).connectionClosed(true); // cleared: total = 4, r <= 1 is A, 2 is B, 3 is C
+    assertEquals(0, ds.get(1).counts().serviceLoad().overloaded());
+    share = shares(twos, ds);
+    assertEquals(0.5, share[0], 0.009);
+    assertEquals(0.25, share[1], 0.008);
+    assertEquals(0.25, share[2], 0.008);
+  }
 }
