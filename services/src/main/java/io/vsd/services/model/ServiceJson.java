@@ -2,6 +2,7 @@ package io.vsd.services.model;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vsd.services.scheduler.SchedulerConfig;
 import io.vsd.services.scheduler.Schedulers;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ public final class ServiceJson {
   private ServiceJson() {}
 
   private static final Set<String> SERVICE_FIELDS =
-      Set.of("protocol", "address", "scheduler", "flags", "persistence", "ops", "slowStart", "servers");
+      Set.of("protocol", "address", "scheduler", "flags", "mhTableSize", "hashBalanceFactor", "persistence", "ops",
+          "slowStart", "servers");
   private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats", "listener");
   private static final Set<String> SERVER_FIELDS = Set.of("address", "forward", "weight", "upper", "lower");
   private static final Set<String> SERVER_READ_ONLY =
@@ -72,13 +74,39 @@ public final class ServiceJson {
         } else if (!Schedulers.flags(scheduler).contains(name)) {
           Set<String> known = Schedulers.flags(scheduler);
           problems.add(new Problem(at + "/flags/" + i, "unknown flag \"" + name + "\" for scheduler " + scheduler
-              + (known.isEmpty() ? ", which takes no flags" : "; it takes: " + String.join(", ", known))));
+              + (known.isEmpty() ? ", which takes no flags" : "; it takes: " + String.join(", ", known.stream().sorted().toList()))));
         } else if (!flags.contains(name)) {
           flags.add(name);
         }
       }
     } else if (f != null) {
       problems.add(new Problem(at + "/flags", "flags must be a list of strings"));
+    }
+    boolean knownScheduler = Schedulers.isKnown(scheduler);
+    Integer mhTableSize = VirtualService.DEFAULT_MH_TABLE_SIZE;
+    Object mh = json.getValue("mhTableSize");
+    if (mh != null) {
+      mhTableSize = integer(mh, at + "/mhTableSize", "mhTableSize", SchedulerConfig.MIN_MH_TABLE_SIZE,
+          SchedulerConfig.MAX_MH_TABLE_SIZE, VirtualService.DEFAULT_MH_TABLE_SIZE, problems);
+      if (mhTableSize != null && !SchedulerConfig.isValidMhTableSize(mhTableSize)) {
+        problems.add(new Problem(at + "/mhTableSize", "mhTableSize must be a prime number, got " + mhTableSize
+            + "; the kernel's sizes are 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 and 131071"));
+      }
+      if (knownScheduler && !Schedulers.usesMhTableSize(scheduler)) {
+        problems.add(new Problem(at + "/mhTableSize",
+            "mhTableSize applies to the mh and chb schedulers only, not to " + scheduler));
+      }
+    }
+    Integer balanceFactor = VirtualService.DEFAULT_HASH_BALANCE_FACTOR;
+    Object hb = json.getValue("hashBalanceFactor");
+    if (hb != null) {
+      balanceFactor = integer(hb, at + "/hashBalanceFactor", "hashBalanceFactor (percent of the average load)",
+          SchedulerConfig.MIN_BALANCE_FACTOR, SchedulerConfig.MAX_BALANCE_FACTOR,
+          VirtualService.DEFAULT_HASH_BALANCE_FACTOR, problems);
+      if (knownScheduler && !Schedulers.usesBalanceFactor(scheduler)) {
+        problems.add(new Problem(at + "/hashBalanceFactor",
+            "hashBalanceFactor applies to the chb scheduler only, not to " + scheduler));
+      }
     }
 
     Persistence persistence = null;
@@ -134,7 +162,8 @@ public final class ServiceJson {
     if (problems.size() > before) {
       return null;
     }
-    return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, slowStart, servers, 0);
+    return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, slowStart, servers,
+        0, mhTableSize, balanceFactor);
   }
 
   /**
@@ -180,11 +209,19 @@ public final class ServiceJson {
   public static JsonObject toJson(VirtualService s) {
     JsonArray servers = new JsonArray();
     s.servers().forEach(r -> servers.add(toJson(r)));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("protocol", s.key().protocol().id())
         .put("address", s.key().endpoint().toString())
         .put("scheduler", s.scheduler())
-        .put("flags", new JsonArray(new ArrayList<>(s.flags())))
+        .put("flags", new JsonArray(new ArrayList<>(s.flags())));
+    // Only for the schedulers that read them, so that every service's JSON parses back as it is.
+    if (Schedulers.usesMhTableSize(s.scheduler())) {
+      json.put("mhTableSize", s.mhTableSize());
+    }
+    if (Schedulers.usesBalanceFactor(s.scheduler())) {
+      json.put("hashBalanceFactor", s.hashBalanceFactor());
+    }
+    return json
         .put("persistence", s.persistence() == null ? null
             : new JsonObject().put("timeout", s.persistence().timeout()).put("netmask", s.persistence().netmask())
                 .put("expireQuiescent", s.persistence().expireQuiescent()))

@@ -16,15 +16,29 @@ import java.util.Optional;
  *                    weight (HAProxy's slowstart); 0 = off
  * @param servers     real servers in the order they were added
  * @param version     the table version that last changed this service
+ * @param mhTableSize       the Maglev table size of the mh and chb schedulers, a prime in 251..131071
+ * @param hashBalanceFactor chb's bound on a server's load, in percent of the average (100 or more)
  */
 public record VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
-                             boolean ops, int slowStart, List<RealServer> servers, long version) {
+                             boolean ops, int slowStart, List<RealServer> servers, long version,
+                             int mhTableSize, int hashBalanceFactor) {
 
   public static final String DEFAULT_SCHEDULER = "wlc";
+  /** The kernel's default Maglev table size. */
+  public static final int DEFAULT_MH_TABLE_SIZE = 4093;
+  /** 125 %: HAProxy calls 125–200 % sensible. */
+  public static final int DEFAULT_HASH_BALANCE_FACTOR = 125;
 
   public VirtualService {
     flags = List.copyOf(flags);
     servers = List.copyOf(servers);
+  }
+
+  /** A service with the default scheduler options and no slow start. */
+  public VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
+                        boolean ops, List<RealServer> servers, long version) {
+    this(key, scheduler, flags, persistence, ops, 0, servers, version, DEFAULT_MH_TABLE_SIZE,
+        DEFAULT_HASH_BALANCE_FACTOR);
   }
 
   public Optional<RealServer> server(Endpoint endpoint) {
@@ -32,12 +46,13 @@ public record VirtualService(ServiceKey key, String scheduler, List<String> flag
   }
 
   public VirtualService withServers(List<RealServer> newServers, long newVersion) {
-    return new VirtualService(key, scheduler, flags, persistence, ops, slowStart, newServers, newVersion);
+    return new VirtualService(key, scheduler, flags, persistence, ops, slowStart, newServers, newVersion, mhTableSize,
+        hashBalanceFactor);
   }
 
   /** This service's attributes from {@code edit}, keeping this service's real servers. */
   public VirtualService withAttributesOf(VirtualService edit, long newVersion) {
     return new VirtualService(key, edit.scheduler, edit.flags, edit.persistence, edit.ops, edit.slowStart, servers,
-        newVersion);
+        newVersion, edit.mhTableSize, edit.hashBalanceFactor);
   }
 }

@@ -14,13 +14,13 @@ import io.vsd.services.model.ServiceKey;
 import io.vsd.services.model.VirtualService;
 import io.vsd.services.scheduler.ConnectionCounts;
 import io.vsd.services.scheduler.Destination;
+import io.vsd.services.scheduler.SchedulerConfig;
 import io.vsd.services.scheduler.Schedulers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import io.vsd.services.persistence.PersistenceTemplates;
 
@@ -130,7 +130,7 @@ public final class SchedulingVerticle extends VerticleBase {
     }
     counts.put(service.key(), kept);
     return new ServiceRoute(service, destinations,
-        Schedulers.create(service.scheduler(), destinations, Set.copyOf(service.flags())), templatesFor(service));
+        Schedulers.create(service.scheduler(), destinations, SchedulerConfig.of(service)), templatesFor(service));
   }
 
   /** The service's templates: kept while its persistence settings stay the same, dropped when they change. */

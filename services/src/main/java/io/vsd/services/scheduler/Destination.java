@@ -39,7 +39,7 @@ public final class Destination {
 
   /** IPVS's ip_vs_dest_conn_overhead: active connections weigh 256 times more than inactive ones. */
   public int overhead() {
-    return counts.active() * 256 + counts.inactive();
+    return counts.overhead();
   }
 
   /** Available for a new connection: weight above 0, not OVERLOADED, not already tried for it. */

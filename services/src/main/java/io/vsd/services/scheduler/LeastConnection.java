@@ -4,27 +4,31 @@ import java.util.List;
 
 /** lc: the available server with the least overhead (active * 256 + inactive); ties go to the first. */
 final class LeastConnection implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   LeastConnection(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
-    Destination least = null;
-    int leastOverhead = 0;
-    for (Destination d : destinations) {
-      if (!d.available(context)) {
+    boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
+    ConnectionCounts[] counts = servers.counts;
+    int least = -1;
+    int leastOverhead = Integer.MAX_VALUE;
+    for (int i = 0; i < counts.length; i++) {
+      ConnectionCounts c = counts[i];
+      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
         continue;
       }
-      int overhead = d.overhead();
-      if (least == null || overhead < leastOverhead) {
-        least = d;
+      int overhead = c.overhead();
+      if (least < 0 || overhead < leastOverhead) {
+        least = i;
         leastOverhead = overhead;
       }
     }
-    return least;
+    return least < 0 ? null : servers.destinations[least];
   }
 
   static final class Factory implements SchedulerFactory {
@@ -34,7 +38,7 @@ final class LeastConnection implements Scheduler {
     }
 
     @Override
-    public Scheduler create(List<Destination> destinations, java.util.Set<String> flags) {
+    public Scheduler create(List<Destination> destinations, SchedulerConfig config) {
       return new LeastConnection(destinations);
     }
   }

@@ -2,11 +2,14 @@ package io.vsd.services.scheduler;
 
 import io.vsd.services.persistence.PersistenceTemplate;
 import io.vsd.services.persistence.PersistenceTemplates;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
  * What a scheduler may look at for one new connection: the client, the virtual address it reached, and the
  * real servers already tried for it (a failed connect is retried on another server).
+ *
+ * <p>One instance serves one connection on one event loop, so the hash keys it caches need no fences.
  */
 public final class PickContext {
   private final InetSocketAddress client;
@@ -14,6 +17,10 @@ public final class PickContext {
   private Destination[] tried = NONE;
   private PersistenceTemplates templates;
   private PersistenceTemplate template;
+  private int clientFold;
+  private boolean clientFolded;
+  private int virtualFold;
+  private boolean virtualFolded;
 
   private static final Destination[] NONE = new Destination[0];
 
@@ -67,5 +74,31 @@ public final class PickContext {
       template = null;
       templates = null;
     }
+  }
+
+  /** The client's address folded to 32 bits as IPVS folds it (see {@link HashKeys#fold}); once per connection. */
+  int clientFold() {
+    if (!clientFolded) {
+      clientFold = HashKeys.fold(client.getAddress());
+      clientFolded = true;
+    }
+    return clientFold;
+  }
+
+  int clientPort() {
+    return client.getPort();
+  }
+
+  /** The virtual service address the client reached: lblc, lblcr and dh's "destination IP". */
+  InetAddress virtualHost() {
+    return virtualAddress.getAddress();
+  }
+
+  int virtualFold() {
+    if (!virtualFolded) {
+      virtualFold = HashKeys.fold(virtualAddress.getAddress());
+      virtualFolded = true;
+    }
+    return virtualFold;
   }
 }

@@ -45,7 +45,7 @@ final class RoundRobin implements Scheduler {
     }
 
     @Override
-    public Scheduler create(List<Destination> destinations, java.util.Set<String> flags) {
+    public Scheduler create(List<Destination> destinations, SchedulerConfig config) {
       return new RoundRobin(destinations);
     }
   }

@@ -15,8 +15,10 @@ public interface SchedulerFactory {
   }
 
   /**
+   * Builds the scheduler, with every table it needs: picks only read them.
+   *
    * @param destinations the real servers in the order they were added; never modified afterwards
-   * @param flags        the service's scheduler flags, all from {@link #flags()}
+   * @param config       the service's scheduler options; its flags are all from {@link #flags()}
    */
-  Scheduler create(List<Destination> destinations, Set<String> flags);
+  Scheduler create(List<Destination> destinations, SchedulerConfig config);
 }

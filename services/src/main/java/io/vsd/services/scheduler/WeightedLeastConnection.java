@@ -7,14 +7,37 @@ import java.util.List;
  * division. Take the first available server, then replace it only when another is strictly better.
  */
 final class WeightedLeastConnection implements Scheduler {
-  private final Destination[] destinations;
+  private final LoadTable servers;
 
   WeightedLeastConnection(List<Destination> destinations) {
-    this.destinations = destinations.toArray(Destination[]::new);
+    this.servers = new LoadTable(destinations);
   }
 
   @Override
   public Destination pick(PickContext context) {
+    boolean anyTried = context.triedCount() > 0;
+    int[] weights = servers.weights;
+    ConnectionCounts[] counts = servers.counts;
+    int least = -1;
+    long leastOverhead = 0;
+    long leastWeight = 0;
+    for (int i = 0; i < counts.length; i++) {
+      ConnectionCounts c = counts[i];
+      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
+        continue;
+      }
+      long overhead = c.overhead();
+      if (least < 0 || leastOverhead * weights[i] > overhead * leastWeight) {
+        least = i;
+        leastOverhead = overhead;
+        leastWeight = weights[i];
+      }
+    }
+    return least < 0 ? null : servers.destinations[least];
+  }
+
+  /** The wlc choice among {@code destinations}; lblc and lblcr fall back to it. */
+  static Destination least(Destination[] destinations, PickContext context) {
     Destination least = null;
     long leastOverhead = 0;
     for (Destination d : destinations) {
@@ -37,7 +60,7 @@ final class WeightedLeastConnection implements Scheduler {
     }
 
     @Override
-    public Scheduler create(List<Destination> destinations, java.util.Set<String> flags) {
+    public Scheduler create(List<Destination> destinations, SchedulerConfig config) {
       return new WeightedLeastConnection(destinations);
     }
   }

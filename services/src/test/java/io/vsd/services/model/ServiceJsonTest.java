@@ -49,7 +49,7 @@ class ServiceJsonTest {
           {"address":"10.0.0.6:80","wieght":2}]}""");
     assertEquals(List.of(
         new Problem("/address", "port must be between 1 and 65535, got 70000"),
-        new Problem("/scheduler", "unknown scheduler \"fast\"; known schedulers: rr, wrr, lc, wlc"),
+        new Problem("/scheduler", "unknown scheduler \"fast\"; known schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos, chb"),
         new Problem("/servers/0/weight", "weight must be an integer between 0 and 65535, got 65536"),
         new Problem("/servers/1/address", "malformed address \"10.0.0.300:80\": expected an IPv4 address or a bracketed IPv6 address"),
         new Problem("/servers/2/forward", "forwarding method route (-g) is not available yet: vsd forwards by masquerading (masq, -m)"),
@@ -105,5 +105,50 @@ class ServiceJsonTest {
     assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("10.0.0.1", 0));
     assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("[10.0.0.1]:80", 0));
     assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("[::1:80", 0));
+  }
+
+  @Test
+  void shAndMhTakeTheirFlags() {
+    assertEquals(List.of(), problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"sh\",\"flags\":[\"sh-fallback\",\"sh-port\"]}"));
+    assertEquals(List.of(), problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"mh\",\"flags\":[\"mh-fallback\",\"mh-port\"]}"));
+    assertEquals(List.of(new Problem("/flags/0", "unknown flag \"sh-port\" for scheduler mh; it takes: mh-fallback, mh-port")),
+        problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"mh\",\"flags\":[\"sh-port\"]}"));
+  }
+
+  @Test
+  void mhTableSizeIsAPrimeInTheKernelsRange() {
+    List<Problem> p = new ArrayList<>();
+    VirtualService s = ServiceJson.parseService(new JsonObject(
+        "{\"address\":\"10.0.0.1:80\",\"scheduler\":\"mh\",\"mhTableSize\":65537}"), "", true, p);
+    assertEquals(List.of(), p);
+    assertEquals(65537, s.mhTableSize());
+    assertEquals(65537, ServiceJson.fromJson(ServiceJson.toJson(s)).mhTableSize(), "kept by the state file");
+    assertEquals(4093, ServiceJson.fromJson(new JsonObject("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"mh\"}")).mhTableSize());
+    assertEquals(List.of(new Problem("/mhTableSize", "mhTableSize must be a prime number, got 4096; the kernel's sizes are "
+            + "251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 and 131071")),
+        problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"mh\",\"mhTableSize\":4096}"));
+    assertEquals(List.of(new Problem("/mhTableSize", "mhTableSize must be an integer between 251 and 131071, got 131101")),
+        problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"chb\",\"mhTableSize\":131101}"));
+    assertEquals(List.of(new Problem("/mhTableSize", "mhTableSize applies to the mh and chb schedulers only, not to wrr")),
+        problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"wrr\",\"mhTableSize\":4093}"));
+  }
+
+  @Test
+  void hashBalanceFactorIsAPercentageOf100OrMore() {
+    List<Problem> p = new ArrayList<>();
+    VirtualService s = ServiceJson.parseService(new JsonObject(
+        "{\"address\":\"10.0.0.1:80\",\"scheduler\":\"chb\",\"hashBalanceFactor\":150}"), "", true, p);
+    assertEquals(List.of(), p);
+    assertEquals(150, s.hashBalanceFactor());
+    JsonObject json = ServiceJson.toJson(s);
+    assertEquals(150, json.getInteger("hashBalanceFactor"));
+    assertEquals(4093, json.getInteger("mhTableSize"));
+    assertNull(ServiceJson.toJson(ServiceJson.fromJson(new JsonObject("{\"address\":\"10.0.0.1:80\"}"))).getValue("hashBalanceFactor"),
+        "only the schedulers that read a field show it");
+    assertEquals(List.of(new Problem("/hashBalanceFactor",
+            "hashBalanceFactor (percent of the average load) must be an integer between 100 and 65535, got 99")),
+        problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"chb\",\"hashBalanceFactor\":99}"));
+    assertEquals(List.of(new Problem("/hashBalanceFactor", "hashBalanceFactor applies to the chb scheduler only, not to mh")),
+        problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"mh\",\"hashBalanceFactor\":125}"));
   }
 }

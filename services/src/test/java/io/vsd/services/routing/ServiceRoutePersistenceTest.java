@@ -15,6 +15,7 @@ import io.vsd.services.persistence.PersistenceTemplates;
 import io.vsd.services.scheduler.ConnectionCounts;
 import io.vsd.services.scheduler.Destination;
 import io.vsd.services.scheduler.PickContext;
+import io.vsd.services.scheduler.SchedulerConfig;
 import io.vsd.services.scheduler.Schedulers;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -34,11 +35,11 @@ class ServiceRoutePersistenceTest {
         new RealServer(Endpoint.parse("10.0.0.1:80", 0), ForwardingMethod.MASQ, weightA, 0, 0),
         new RealServer(Endpoint.parse("10.0.0.2:80", 0), ForwardingMethod.MASQ, weightB, 0, 0));
     VirtualService s = new VirtualService(new ServiceKey(Protocol.TCP, Endpoint.parse("10.0.0.100:80", 0)), "rr",
-        List.of(), p, false, 0, servers, 1);
+        List.of(), p, false, servers, 1);
     List<Destination> ds = new ArrayList<>();
     ds.add(new Destination(servers.get(0), weightA, countsA));
     ds.add(new Destination(servers.get(1), weightB, countsB));
-    return new ServiceRoute(s, ds, Schedulers.create("rr", ds, Set.of()), templates);
+    return new ServiceRoute(s, ds, Schedulers.create("rr", ds, SchedulerConfig.DEFAULT), templates);
   }
 
   static PickContext client(String ip) {

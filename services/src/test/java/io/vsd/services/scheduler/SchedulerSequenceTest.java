@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Exact pick sequences, on the rules of ../shared/reference/ipvs-schedulers.md. */
 class SchedulerSequenceTest {
 
-  private static final PickContext ANY = new PickContext(new InetSocketAddress("127.0.0.1", 40000),
+  static final PickContext ANY = new PickContext(new InetSocketAddress("127.0.0.1", 40000),
       new InetSocketAddress("127.0.0.1", 80));
 
   static List<Destination> servers(int... weights) {
@@ -30,6 +30,10 @@ class SchedulerSequenceTest {
       list.add(new Destination(r, weights[i], new ConnectionCounts()));
     }
     return list;
+  }
+
+  static Scheduler create(String name, List<Destination> ds) {
+    return Schedulers.create(name, ds, SchedulerConfig.DEFAULT);
   }
 
   static String sequence(Scheduler s, List<Destination> ds, int n) {
@@ -44,46 +48,46 @@ class SchedulerSequenceTest {
   @Test
   void rrTakesEachAvailableServerInTurn() {
     List<Destination> ds = servers(1, 5, 1);
-    assertEquals("ABCABC", sequence(Schedulers.create("rr", ds, Set.of()), ds, 6));
+    assertEquals("ABCABC", sequence(create("rr", ds), ds, 6));
   }
 
   @Test
   void rrSkipsQuiescentServers() {
     List<Destination> ds = servers(1, 0, 1);
-    assertEquals("ACAC", sequence(Schedulers.create("rr", ds, Set.of()), ds, 4));
+    assertEquals("ACAC", sequence(create("rr", ds), ds, 4));
   }
 
   @Test
   void wrrWeights432GiveTheKernelCycle() {
     List<Destination> ds = servers(4, 3, 2);
-    assertEquals("AABABCABC" + "AABABCABC", sequence(Schedulers.create("wrr", ds, Set.of()), ds, 18));
+    assertEquals("AABABCABC" + "AABABCABC", sequence(create("wrr", ds), ds, 18));
   }
 
   @Test
   void wrrWeights422UseTheGcd() {
     List<Destination> ds = servers(4, 2, 2);
-    assertEquals("AABC" + "AABC", sequence(Schedulers.create("wrr", ds, Set.of()), ds, 8));
+    assertEquals("AABC" + "AABC", sequence(create("wrr", ds), ds, 8));
   }
 
   @Test
   void wrrWithWeightZeroServerNeverPicksIt() {
     List<Destination> ds = servers(2, 0, 1);
-    assertEquals("AAC" + "AAC", sequence(Schedulers.create("wrr", ds, Set.of()), ds, 6));
+    assertEquals("AAC" + "AAC", sequence(create("wrr", ds), ds, 6));
   }
 
   @Test
   void nothingAvailableMeansNoPick() {
     List<Destination> ds = servers(0, 0);
     for (String name : Schedulers.names()) {
-      assertNull(Schedulers.create(name, ds, Set.of()).pick(ANY), name);
-      assertNull(Schedulers.create(name, List.of(), Set.of()).pick(ANY), name);
+      assertNull(create(name, ds).pick(ANY), name);
+      assertNull(create(name, List.of()).pick(ANY), name);
     }
   }
 
   @Test
   void lcTakesTheLeastOverheadAndTiesGoToTheFirst() {
     List<Destination> ds = servers(1, 1, 1);
-    Scheduler lc = Schedulers.create("lc", ds, Set.of());
+    Scheduler lc = create("lc", ds);
     assertSame(ds.get(0), lc.pick(ANY));
     ds.get(0).connectionOpened();
     assertSame(ds.get(1), lc.pick(ANY));
@@ -96,7 +100,7 @@ class SchedulerSequenceTest {
   @Test
   void wlcComparesOverheadPerWeight() {
     List<Destination> ds = servers(1, 3);
-    Scheduler wlc = Schedulers.create("wlc", ds, Set.of());
+    Scheduler wlc = create("wlc", ds);
     assertSame(ds.get(0), wlc.pick(ANY), "both empty: the first wins the tie");
     ds.get(0).connectionOpened();
     // B takes 3 connections before A's 256/1 is no longer worse than B's overhead/3.
@@ -114,7 +118,7 @@ class SchedulerSequenceTest {
     RealServer limited = new RealServer(Endpoint.parse("10.0.0.9:80", 0), ForwardingMethod.MASQ, 5, 1, 0);
     Destination c = new Destination(limited, 5, new ConnectionCounts());
     ds.add(c);
-    Scheduler wlc = Schedulers.create("wlc", ds, Set.of());
+    Scheduler wlc = create("wlc", ds);
     assertSame(ds.get(1), wlc.pick(ANY), "A is quiescent; B and C tie at 0, so the first available wins");
     ds.get(1).connectionOpened();
     assertSame(c, wlc.pick(ANY));
@@ -143,8 +147,17 @@ class SchedulerSequenceTest {
     List<Destination> ds = servers(1, 1, 1);
     PickContext ctx = new PickContext(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("127.0.0.1", 2));
     for (String name : Schedulers.names()) {
+      if (name.equals("dh")) {
+        continue; // one server per destination IP: see hashingWithoutFallbackDoesNotRetry
+      }
       PickContext c = new PickContext(ctx.client(), ctx.virtualAddress());
-      Scheduler s = Schedulers.create(name, ds, Set.of());
+      // sh and mh move on only with their fallback flag.
+      Set<String> flags = switch (name) {
+        case "sh" -> Set.of("sh-fallback");
+        case "mh" -> Set.of("mh-fallback");
+        default -> Set.of();
+      };
+      Scheduler s = Schedulers.create(name, ds, SchedulerConfig.of(flags));
       Destination first = s.pick(c);
       c.tried(first);
       Destination second = s.pick(c);
@@ -157,9 +170,22 @@ class SchedulerSequenceTest {
   }
 
   @Test
+  void hashingWithoutFallbackDoesNotRetry() {
+    List<Destination> ds = servers(1, 1, 1);
+    for (String name : List.of("sh", "dh", "mh")) {
+      PickContext c = new PickContext(new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("127.0.0.1", 2));
+      Scheduler s = create(name, ds);
+      Destination first = s.pick(c);
+      assertSame(first, s.pick(c), name);
+      c.tried(first);
+      assertNull(s.pick(c), name);
+    }
+  }
+
+  @Test
   void concurrentPicksShareOneSequence() throws Exception {
     List<Destination> ds = servers(4, 3, 2);
-    Scheduler wrr = Schedulers.create("wrr", ds, Set.of());
+    Scheduler wrr = create("wrr", ds);
     Map<Destination, AtomicInteger> picks = new ConcurrentHashMap<>();
     int threads = 4;
     int perThread = 9 * 5000;
