@@ -82,7 +82,8 @@ public final class ServiceJson {
     } else if (f != null) {
       problems.add(new Problem(at + "/flags", "flags must be a list of strings"));
     }
-    boolean knownScheduler = Schedulers.isKnown(scheduler);
+    // With an unknown scheduler, the fields' "applies to" checks would only repeat that error.
+    boolean knownScheduler = s == null || s instanceof String name && Schedulers.isKnown(name);
     Integer mhTableSize = VirtualService.DEFAULT_MH_TABLE_SIZE;
     Object mh = json.getValue("mhTableSize");
     if (mh != null) {

@@ -131,6 +131,10 @@ class ServiceJsonTest {
         problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"chb\",\"mhTableSize\":131101}"));
     assertEquals(List.of(new Problem("/mhTableSize", "mhTableSize applies to the mh and chb schedulers only, not to wrr")),
         problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"wrr\",\"mhTableSize\":4093}"));
+    assertEquals(List.of(new Problem("/mhTableSize", "mhTableSize applies to the mh and chb schedulers only, not to wlc")),
+        problems("{\"address\":\"10.0.0.1:80\",\"mhTableSize\":4093}"), "wlc by default");
+    assertEquals(1, problems("{\"address\":\"10.0.0.1:80\",\"scheduler\":\"maglev\",\"mhTableSize\":4093}").size(),
+        "an unknown scheduler is the one problem");
   }
 
   @Test
