@@ -18,11 +18,18 @@ import java.util.Set;
 public final class ServiceJson {
   private ServiceJson() {}
 
-  private static final Set<String> SERVICE_FIELDS =
-      Set.of("protocol", "address", "scheduler", "flags", "persistence", "ops", "servers");
-  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats");
-  private static final Set<String> SERVER_FIELDS = Set.of("address", "forward", "weight", "upper", "lower");
-  private static final Set<String> SERVER_READ_ONLY = Set.of("activeConns", "inactConns");
+  private static final Set<String> SERVICE_FIELDS = union(
+      Set.of("protocol", "address", "scheduler", "flags", "persistence", "ops", "servers"), HealthJson.SERVICE_KEYS);
+  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats", "health");
+  private static final Set<String> SERVER_FIELDS =
+      union(Set.of("address", "forward", "weight", "upper", "lower"), Set.of(HealthJson.SERVER_KEY));
+  private static final Set<String> SERVER_READ_ONLY = Set.of("activeConns", "inactConns", "health");
+
+  private static Set<String> union(Set<String> a, java.util.Collection<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   /**
    * Parses a service. Problems go to {@code problems} with {@code at} as the pointer prefix.
@@ -123,10 +130,12 @@ public final class ServiceJson {
     } else if (allowServers && rs != null) {
       problems.add(new Problem(at + "/servers", "servers must be a list"));
     }
+    ServiceHealth health = HealthJson.parseService(json, at, endpoint, problems);
     if (problems.size() > before) {
       return null;
     }
-    return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, servers, 0);
+    return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, servers, 0,
+        health);
   }
 
   /**
@@ -163,16 +172,18 @@ public final class ServiceJson {
     if (upper != null && lower != null && upper > 0 && lower > upper) {
       problems.add(new Problem(at + "/lower", "lower threshold " + lower + " is above the upper threshold " + upper));
     }
+    HealthCheck check = HealthJson.parseCheck(json.getValue(HealthJson.SERVER_KEY), at + "/" + HealthJson.SERVER_KEY,
+        true, problems);
     if (problems.size() > before) {
       return null;
     }
-    return new RealServer(endpoint, forward, weight, upper, lower);
+    return new RealServer(endpoint, forward, weight, upper, lower, check);
   }
 
   public static JsonObject toJson(VirtualService s) {
     JsonArray servers = new JsonArray();
     s.servers().forEach(r -> servers.add(toJson(r)));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("protocol", s.key().protocol().id())
         .put("address", s.key().endpoint().toString())
         .put("scheduler", s.scheduler())
@@ -182,15 +193,19 @@ public final class ServiceJson {
         .put("ops", s.ops())
         .put("version", s.version())
         .put("servers", servers);
+    HealthJson.putService(json, s.health());
+    return json;
   }
 
   public static JsonObject toJson(RealServer r) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("address", r.endpoint().toString())
         .put("forward", r.forward().id())
         .put("weight", r.weight())
         .put("upper", r.upper())
         .put("lower", r.lower());
+    HealthJson.putServer(json, r.check());
+    return json;
   }
 
   /** Reads a service back from its own JSON (state file, config events): the version is kept. */

@@ -14,15 +14,27 @@ import java.util.Optional;
  * @param ops         one-packet scheduling (-o), UDP only
  * @param servers     real servers in the order they were added
  * @param version     the table version that last changed this service
+ * @param health      health checks, sorry server, quorum (docs/health.md)
  */
 public record VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
-                             boolean ops, List<RealServer> servers, long version) {
+                             boolean ops, List<RealServer> servers, long version, ServiceHealth health) {
 
   public static final String DEFAULT_SCHEDULER = "wlc";
 
   public VirtualService {
     flags = List.copyOf(flags);
     servers = List.copyOf(servers);
+    health = health == null ? ServiceHealth.NONE : health;
+  }
+
+  /** A service without health settings. */
+  public VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
+                        boolean ops, List<RealServer> servers, long version) {
+    this(key, scheduler, flags, persistence, ops, servers, version, ServiceHealth.NONE);
+  }
+
+  public VirtualService withHealth(ServiceHealth newHealth) {
+    return new VirtualService(key, scheduler, flags, persistence, ops, servers, version, newHealth);
   }
 
   public Optional<RealServer> server(Endpoint endpoint) {
@@ -30,11 +42,12 @@ public record VirtualService(ServiceKey key, String scheduler, List<String> flag
   }
 
   public VirtualService withServers(List<RealServer> newServers, long newVersion) {
-    return new VirtualService(key, scheduler, flags, persistence, ops, newServers, newVersion);
+    return new VirtualService(key, scheduler, flags, persistence, ops, newServers, newVersion, health);
   }
 
   /** This service's attributes from {@code edit}, keeping this service's real servers. */
   public VirtualService withAttributesOf(VirtualService edit, long newVersion) {
-    return new VirtualService(key, edit.scheduler, edit.flags, edit.persistence, edit.ops, servers, newVersion);
+    return new VirtualService(key, edit.scheduler, edit.flags, edit.persistence, edit.ops, servers, newVersion,
+        edit.health);
   }
 }

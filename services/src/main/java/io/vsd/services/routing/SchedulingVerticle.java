@@ -26,6 +26,9 @@ import java.util.Set;
  * Turns the service table into routing snapshots. It follows {@link Addresses#CONFIG}, rebuilds the route of
  * each changed service (the others keep their scheduler position), installs the new snapshot in the
  * {@link RoutingTable}, and announces it on {@link Addresses#ROUTING}.
+ *
+ * <p>It also follows this director's {@link Addresses#HEALTH} events, and rebuilds the route of a service whose
+ * real server changed state: {@link HealthRouting} says how (docs/health.md).
  */
 public final class SchedulingVerticle extends VerticleBase {
   private final RoutingTable routing;
@@ -35,17 +38,31 @@ public final class SchedulingVerticle extends VerticleBase {
   private long version = -1;
   /** Changes that arrive before the initial table; applied after it, in order. */
   private List<ConfigChange> early = new ArrayList<>();
+  private final String directorId;
+  private HealthRouting health;
+  /** Health events that arrive before the initial table; applied after it. */
+  private List<JsonObject> earlyHealth = new ArrayList<>();
 
   public SchedulingVerticle(RoutingTable routing) {
+    this(routing, null);
+  }
+
+  /** @param directorId this director's id, in the service health events it publishes */
+  public SchedulingVerticle(RoutingTable routing, String directorId) {
     this.routing = routing;
+    this.directorId = directorId;
   }
 
   @Override
   public Future<?> start() {
+    health = new HealthRouting(vertx, directorId);
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.CONFIG,
         m -> onChange(ConfigChange.fromJson(m.body())));
-    return consumer.completion()
+    // Local: only this director's probes say what this director's routes do.
+    MessageConsumer<JsonObject> healthEvents = vertx.eventBus().localConsumer(Addresses.HEALTH, m -> onHealth(m.body()));
+    return Future.all(consumer.completion(), healthEvents.completion())
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.TABLE, new JsonObject().put("action", TableCommands.LIST)))
+        .compose(reply -> health.load().map(reply))
         .map(reply -> {
           JsonObject table = reply.body().getJsonObject("result");
           for (Object o : table.getJsonArray("services")) {
@@ -56,6 +73,9 @@ public final class SchedulingVerticle extends VerticleBase {
           List<ConfigChange> pending = early;
           early = null;
           pending.forEach(this::onChange);
+          List<JsonObject> pendingHealth = earlyHealth;
+          earlyHealth = null;
+          pendingHealth.forEach(this::onHealth);
           install();
           return null;
         });
@@ -73,11 +93,13 @@ public final class SchedulingVerticle extends VerticleBase {
       case CLEARED -> {
         routes.clear();
         counts.clear();
+        health.clear();
       }
       case SERVICE_DELETED -> {
         ServiceKey key = ServiceKey.parse(change.service());
         routes.remove(key);
         counts.remove(key);
+        health.forget(key);
       }
       case LOADED -> { }
       default -> {
@@ -96,11 +118,29 @@ public final class SchedulingVerticle extends VerticleBase {
     for (RealServer r : service.servers()) {
       ConnectionCounts c = previous.getOrDefault(r.endpoint(), new ConnectionCounts());
       kept.put(r.endpoint(), c);
-      destinations.add(new Destination(r, r.weight(), c));
+      Destination d = health.destination(service, r, c);
+      if (d != null) {
+        destinations.add(d);
+      }
     }
     counts.put(service.key(), kept);
-    return new ServiceRoute(service, destinations,
-        Schedulers.create(service.scheduler(), destinations, Set.copyOf(service.flags())));
+    destinations = health.withQuorum(service, destinations);
+    return new ServiceRoute(service, destinations, health.withSorry(service, destinations,
+        Schedulers.create(service.scheduler(), destinations, Set.copyOf(service.flags()))));
+  }
+
+  /** A health event: rebuild the route of its service when routing depends on it. */
+  private void onHealth(JsonObject event) {
+    if (earlyHealth != null) {
+      earlyHealth.add(event);
+      return;
+    }
+    ServiceKey key = health.apply(event);
+    ServiceRoute route = key == null ? null : routes.get(key);
+    if (route != null && early == null) {
+      routes.put(key, build(route.service()));
+      install();
+    }
   }
 
   private void install() {
