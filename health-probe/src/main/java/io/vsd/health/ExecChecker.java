@@ -69,8 +69,10 @@ final class ExecChecker implements Checker {
     try {
       p.getOutputStream().close();
       if (!p.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        // The command first, so that a shell cannot start its next command when its child dies, then the children.
+        List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         return CheckResult.fail(describe() + ": still running after " + timeout.toMillis() + " ms, killed");
       }
       reader.join(50);
