@@ -95,6 +95,9 @@ final class TcpExchange {
     return promise.future();
   }
 
+  private static final java.util.regex.Pattern NATIVE_ERROR =
+      java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)$");
+
   static String reason(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof javax.net.ssl.SSLException)) {
@@ -104,9 +107,11 @@ final class TcpExchange {
     if (m == null) {
       return t.getClass().getSimpleName();
     }
-    // Netty's native errors: "connect(..) failed: Connection refused" -> "Connection refused"
-    int colon = m.indexOf("failed: ");
-    m = colon >= 0 && m.contains("(..)") ? m.substring(colon + "failed: ".length()) : m;
+    // Netty's native errors, "finishConnect(..) failed with error(-111): Connection refused": as NIO words them.
+    java.util.regex.Matcher nativeError = NATIVE_ERROR.matcher(m);
+    if (nativeError.matches()) {
+      m = nativeError.group(1);
+    }
     // Vert.x and Netty add the address: "Connection refused: /127.0.0.1:9001"
     return m.replaceFirst(": /[^ ]+$", "");
   }

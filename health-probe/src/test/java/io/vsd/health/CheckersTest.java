@@ -391,6 +391,21 @@ class CheckersTest {
   }
 
   @Test
+  void peersThatAnswerAndCloseAtOnce() throws Exception {
+    try (TestServer agent = new TestServer(s -> s.getOutputStream().write("up 25%\n".getBytes(StandardCharsets.UTF_8)))) {
+      for (int i = 0; i < 20; i++) {
+        CheckResult r = run("{\"type\":\"agent\"}", agent.address());
+        assertTrue(r.ok(), i + ": " + r.message());
+      }
+      agent.behave(s -> s.getOutputStream().write("220 hello\r\n".getBytes(StandardCharsets.UTF_8)));
+      for (int i = 0; i < 20; i++) {
+        CheckResult r = run("{\"type\":\"tcp\",\"expect\":\"^220\"}", agent.address());
+        assertTrue(r.ok(), i + ": " + r.message());
+      }
+    }
+  }
+
+  @Test
   void agentWords() {
     assertEquals(new AgentReply(true, null, "ready"), AgentReply.parse("ready"));
     assertEquals(false, AgentReply.parse("fail,75%").state());

@@ -172,7 +172,7 @@ class HealthProbeVerticleTest {
   void riseAndFallKeepAFlappingServerWhereItIs() throws Exception {
     AtomicInteger n = new AtomicInteger();
     TestServer flapping = server(s -> TestServer.http(n.incrementAndGet() % 2 == 0 ? 500 : 200, "").serve(s));
-    service(8081, "{\"type\":\"http\",\"interval\":\"50ms\",\"rise\":2,\"fall\":2}", flapping.address());
+    service(8081, "{\"type\":\"http\",\"interval\":\"50ms\",\"timeout\":\"1s\",\"rise\":2,\"fall\":2}", flapping.address());
     Thread.sleep(1500);
     assertTrue(n.get() >= 15, "checked " + n.get() + " times");
     assertTrue(events.isEmpty(), "pass, fail, pass...: never two failures in a row, never a transition: " + events);
@@ -190,10 +190,10 @@ class HealthProbeVerticleTest {
   @Test
   void identicalChecksOfOneAddressRunOncePerInterval() throws Exception {
     TestServer shared = server(TestServer.http(200, ""));
-    String check = "{\"type\":\"http\",\"interval\":\"100ms\",\"jitter\":0}";
+    String check = "{\"type\":\"http\",\"interval\":\"100ms\",\"timeout\":\"1s\",\"jitter\":0}";
     service(8082, check, shared.address());
     service(8083, check, shared.address());
-    service(8084, "{\"type\":\"http\",\"interval\":\"100ms\",\"jitter\":0,\"path\":\"/other\"}", shared.address());
+    service(8084, "{\"type\":\"http\",\"interval\":\"100ms\",\"timeout\":\"1s\",\"jitter\":0,\"path\":\"/other\"}", shared.address());
     Thread.sleep(300);
     JsonObject st = status();
     assertEquals(2, st.getInteger("probes"), "two distinct checks of one address: " + st.encodePrettily());
@@ -214,7 +214,7 @@ class HealthProbeVerticleTest {
   @Test
   void alphaStartsDownUntilProvenUp() throws Exception {
     TestServer s = server(TestServer::silent);
-    service(8085, "{\"type\":\"tcp\",\"alpha\":true,\"interval\":\"100ms\",\"rise\":3}", s.address());
+    service(8085, "{\"type\":\"tcp\",\"alpha\":true,\"interval\":\"100ms\",\"timeout\":\"1s\",\"rise\":3}", s.address());
     Seen up = await(transition(s.address(), "up"), 3000);
     assertNotNull(up);
     assertEquals("down", up.event().oldState());
@@ -224,7 +224,7 @@ class HealthProbeVerticleTest {
   @Test
   void agentWeightsArePublished() throws Exception {
     TestServer agent = server(TestServer.says("up 50%\n"));
-    service(8086, "{\"type\":\"agent\",\"interval\":\"50ms\"}", agent.address());
+    service(8086, "{\"type\":\"agent\",\"interval\":\"50ms\",\"timeout\":\"1s\"}", agent.address());
     Seen half = await(e -> e.kind().equals(HealthEvent.KIND_WEIGHT) && Integer.valueOf(50).equals(e.weightPercent()), 2000);
     assertNotNull(half, "" + events);
     assertEquals("up", half.event().newState());
