@@ -3,6 +3,8 @@ package io.vsd.health;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.net.NetClientInternal;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -28,7 +30,8 @@ final class TcpExchange {
    */
   static Future<Reply> run(CheckContext ctx, Endpoint target, ConnectOptions options, Buffer send,
                            Predicate<Buffer> complete, int maxBytes, Duration timeout) {
-    Promise<Reply> promise = Promise.promise();
+    ContextInternal context = (ContextInternal) ctx.vertx().getOrCreateContext();
+    Promise<Reply> promise = context.promise();
     long timeoutMs = Math.max(1, timeout.toMillis());
     Buffer data = Buffer.buffer();
     NetSocket[] socket = new NetSocket[1];
@@ -44,7 +47,11 @@ final class TcpExchange {
     promise.future().onComplete(ar -> ctx.vertx().cancelTimer(timer));
     options.setRemoteAddress(SocketAddress.inetSocketAddress(target.port(), target.host()))
         .setTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs));
-    ctx.net().connect(options).onComplete(ar -> {
+    // NetClient.connect's future calls back through a task on the event loop, and a server that speaks first
+    // (an agent, an SMTP banner) can be read before it: data without a handler is dropped. A promise without a
+    // context is completed inline, as Vert.x makes the socket, before it can read: the handlers are in place.
+    Promise<NetSocket> connected = Promise.promise();
+    connected.future().onComplete(ar -> {
       if (ar.failed()) {
         promise.tryFail("connect: " + reason(ar.cause()));
         return;
@@ -92,6 +99,7 @@ final class TcpExchange {
         });
       }
     });
+    ((NetClientInternal) ctx.net()).connectInternal(options, connected, context);
     return promise.future();
   }
 

@@ -61,9 +61,26 @@ final class TestServer implements AutoCloseable {
     behaviour = b;
   }
 
-  /** Stops listening: new connections are refused. Open ones are left alone. */
+  /**
+   * Stops listening: new connections are refused. Open ones are left alone. Returns once the port refuses: a
+   * listener closed while a virtual thread waits in accept() is released only when that thread wakes up.
+   */
   void closeListener() throws IOException {
     server.close();
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      } catch (IOException refused) {
+        return;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+    }
+    throw new IOException("port " + port + " still accepts connections");
   }
 
   /** Listens again on the same port. */
