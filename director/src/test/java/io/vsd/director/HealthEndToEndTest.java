@@ -244,11 +244,27 @@ class HealthEndToEndTest {
     }
   }
 
+  /**
+   * Waits until the API says {@code b} is in {@code state}, then a little more: the API shows the health
+   * verticle's view, which changes just before the event that the scheduling verticle applies to the route.
+   */
   void awaitHealth(int vport, Backend b, String state, long ms) throws Exception {
     long deadline = System.nanoTime() + ms * 1_000_000;
     while (!state.equals(healthOf(vport, b))) {
       if (System.nanoTime() > deadline) {
         fail(b.name + " not " + state + " within " + ms + " ms: " + server(vport, b).encodePrettily());
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(100);
+  }
+
+  /** Waits until the service's state (published by the scheduling verticle once it has rebuilt the route) is {@code state}. */
+  void awaitService(int vport, String state) throws Exception {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (!state.equals(serviceView(vport).getJsonObject("health").getString("state"))) {
+      if (System.nanoTime() > deadline) {
+        fail("service not " + state + ": " + serviceView(vport).encodePrettily());
       }
       Thread.sleep(20);
     }
@@ -259,6 +275,7 @@ class HealthEndToEndTest {
     while (true) {
       JsonObject health = server(vport, b).getJsonObject("health");
       if (health != null && Integer.valueOf(weight).equals(health.getInteger("effectiveWeight"))) {
+        Thread.sleep(100); // as in awaitHealth: the route follows the same event
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -378,6 +395,7 @@ class HealthEndToEndTest {
 
     b.kill();
     awaitHealth(vport, b, "down", 2000);
+    awaitService(vport, "sorry");
     assertEquals("SSS", names(vport, 3), "healthy weight 2 is below 5 - 1: the sorry server takes over");
     HealthEvent lost = event(e -> HealthEvent.KIND_SERVICE.equals(e.kind()) && "sorry".equals(e.newState()));
     assertNotNull(lost, "" + events);
@@ -390,14 +408,17 @@ class HealthEndToEndTest {
 
     b.restart();
     awaitHealth(vport, b, "up", 2000);
+    awaitService(vport, "up");
     assertEquals("ABCABC", names(vport, 6), "healthy weight 6: the real servers again");
     assertEquals("up", serviceView(vport).getJsonObject("health").getString("state"));
 
     only.kill();
     awaitHealth(single, only, "down", 2000);
+    awaitService(single, "sorry");
     assertEquals("SS", names(single, 2), "no real server available: the sorry server");
     only.restart();
     awaitHealth(single, only, "up", 2000);
+    awaitService(single, "up");
     assertEquals("OO", names(single, 2));
   }
 

@@ -94,8 +94,16 @@ public final class PassiveHealth {
     tripped.set(false);
   }
 
+  private static final java.util.regex.Pattern NATIVE_ERROR =
+      java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)$");
+
+  /** The operating system's words, as NIO gives them: without Netty's native prefix or the address. */
   private static String describe(Throwable cause) {
     String m = cause.getMessage();
-    return m == null ? cause.getClass().getSimpleName() : m;
+    if (m == null) {
+      return cause.getClass().getSimpleName();
+    }
+    java.util.regex.Matcher nativeError = NATIVE_ERROR.matcher(m);
+    return (nativeError.matches() ? nativeError.group(1) : m).replaceFirst(": /[^ ]+$", "");
   }
 }
