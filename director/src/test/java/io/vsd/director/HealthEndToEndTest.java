@@ -531,6 +531,40 @@ class HealthEndToEndTest {
   }
 
   @Test
+  void aServerThatAcceptsAndClosesCostsNoClientAndIsTakenOutPassively() throws Exception {
+    Backend a = backend("A");
+    ServerSocket closer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    AtomicInteger closed = new AtomicInteger();
+    Thread.ofVirtual().start(() -> {
+      while (!closer.isClosed()) {
+        try {
+          closer.accept().close(); // a crashing server: accepts, says nothing, closes
+          closed.incrementAndGet();
+        } catch (IOException e) {
+          // closed
+        }
+      }
+    });
+    try {
+      int vport = RunningDirector.freePort();
+      String z = "127.0.0.1:" + closer.getLocalPort();
+      // A TCP connect check cannot tell: the port accepts. The data plane can.
+      start(false, "services:\n" + service(vport, "rr", "check: {type: tcp, interval: 5s}\npassive: {failures: 3, window: 10s}", a)
+          .replace("    servers:\n", "    servers:\n      - address: " + z + "\n"));
+      assertEquals("AAAAAAAAAA", names(vport, 10), "each close before any byte is retried on A");
+      awaitTrue("Z down", 2000, () -> event(e -> z.equals(e.server()) && "down".equals(e.newState())) != null);
+      HealthEvent down = event(e -> z.equals(e.server()) && "down".equals(e.newState()));
+      assertEquals("passive", down.source());
+      assertTrue(down.reason().endsWith("closed before any byte"), down.reason());
+      int before = closed.get();
+      assertEquals("AAAAA", names(vport, 5));
+      assertEquals(before, closed.get(), "no connection tries Z any more");
+    } finally {
+      closer.close();
+    }
+  }
+
+  @Test
   void everyConnectionOfALoadSucceedsWhileABackendIsKilledAndRestarted() throws Exception {
     Backend a = backend("A");
     Backend b = backend("B");
