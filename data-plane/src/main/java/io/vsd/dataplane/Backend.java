@@ -7,6 +7,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 /** The handler of the real-server socket: hands everything to the connection's {@link Frontend}. */
 final class Backend extends ChannelInboundHandlerAdapter {
   private final Frontend connection;
+  /** What closed the socket, if an error did (a reset): for passive health. */
+  private Throwable error;
 
   Backend(Frontend connection) {
     this.connection = connection;
@@ -28,11 +30,12 @@ final class Backend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    connection.backendInactive(ctx.channel());
+    connection.backendInactive(ctx.channel(), error);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    error = cause;
     ctx.close();
   }
 }

@@ -28,6 +28,11 @@ import java.util.ArrayDeque;
  * <p>Counting (IPVS's ActiveConn/InActConn): each connect attempt calls {@link Destination#connectionOpened()};
  * a failed attempt is closed with {@code connectionClosed(true)} at once; the established one counts as
  * half-closed when either side first sends FIN, and is closed when its real-server socket closes.
+ *
+ * <p>Passive health (docs/health.md): a failed connect, and a real server that closes or resets a connection before
+ * a byte has passed either way, are reported to the {@link Destination}; its first byte is reported as a success.
+ * Such an early close is also retried on another real server, like a failed connect: nothing was forwarded yet, so
+ * the client cannot tell (a server killed with connections still in its accept queue resets them this way).
  */
 final class Frontend extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(Frontend.class.getName());
@@ -50,6 +55,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /** What the client sent before the real server was connected (epoll reads on EPOLLRDHUP even with autoRead off). */
   private ArrayDeque<Object> early;
   private boolean clientEofEarly;
+  /** A byte or a FIN has passed between the client and the established real server, either way. */
+  private boolean exchanged;
 
   /** After a write to the real server: read the client again. After one to the client: read the real server. */
   private final ChannelFutureListener readInbound = f -> resume(f, inbound);
@@ -111,6 +118,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     Channel ch = f.channel();
     if (!f.isSuccess()) {
       d.connectionClosed(true);
+      d.reportFailure(f.cause());
       ch.close();
       if (!inbound.isActive()) {
         return; // the client left while we were connecting
@@ -137,6 +145,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       ArrayDeque<Object> pending = early;
       early = null;
       for (Object msg : pending) {
+        exchanged = true;
         relay(msg, outbound, readInbound);
       }
     }
@@ -152,6 +161,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (established) {
+      exchanged = true;
       relay(msg, outbound, readInbound);
     } else {
       if (early == null) {
@@ -196,19 +206,55 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   // ---- real-server socket events (from Backend) ----
 
   void backendRead(Object msg) {
+    if (!exchanged) {
+      exchanged = true;
+      destination.reportSuccess();
+    }
     relay(msg, inbound, readOutbound);
   }
 
   void backendInputShut(Channel ch) {
-    if (ch == outbound && established) {
+    if (ch == outbound && established && !retryBeforeExchange(ch, null)) {
       inputShut(ch);
     }
   }
 
-  void backendInactive(Channel ch) {
-    if (ch == outbound && established) {
+  void backendInactive(Channel ch, Throwable cause) {
+    if (ch == outbound && established && !retryBeforeExchange(ch, cause)) {
       closeOnFlush(inbound);
     }
+  }
+
+  /**
+   * The real server closed or reset the connection before a byte passed either way: report it, and try another
+   * real server as after a failed connect.
+   *
+   * @return false when it is not such a close, or no retry is left (the close is then passed on as usual)
+   */
+  private boolean retryBeforeExchange(Channel ch, Throwable cause) {
+    if (exchanged || !inbound.isActive()) {
+      return false; // a close after bytes passed is the server's answer; a client gone closed it itself
+    }
+    Destination d = destination;
+    d.reportFailure(cause);
+    if (retriesLeft <= 0) {
+      exchanged = true; // reported once; the close is passed on to the client
+      return false;
+    }
+    outbound = null; // the close listener of ch no longer counts it: it is settled here
+    established = false;
+    if (!ch.closeFuture().isDone()) {
+      d.connectionClosed(true);
+      ch.close();
+    } // else: the close listener counted it before channelInactive brought us here
+    pick.tried(d);
+    retriesLeft--;
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      LOG.log(System.Logger.Level.DEBUG, key + ": " + d + " closed the connection before any byte ("
+          + (cause == null ? "FIN" : cause) + "); trying another real server");
+    }
+    connect();
+    return true;
   }
 
   // ---- forwarding ----
@@ -228,6 +274,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
   /** {@code from} sent FIN: pass it on once everything it sent before has been written to the other side. */
   private void inputShut(Channel from) {
+    exchanged = true;
     if (!halfClosed) {
       halfClosed = true;
       destination.connectionHalfClosed();

@@ -8,6 +8,7 @@ import io.vsd.admin.http.AdminApiVerticle;
 import io.vsd.dataplane.DataPlaneOptions;
 import io.vsd.dataplane.TcpDataPlaneVerticle;
 import io.vsd.director.config.DirectorConfig;
+import io.vsd.health.HealthProbeVerticle;
 import io.vsd.services.routing.RoutingTable;
 import io.vsd.services.routing.SchedulingVerticle;
 import io.vsd.services.table.ServiceTable;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The composition root: builds Vert.x, decides which table to start from, and deploys the verticles in the
- * order the flows need them: the table, the scheduling verticle, the data plane, then the admin API.
+ * order the flows need them: the table, the health probes, the scheduling verticle (which asks both for their
+ * state), the data plane, then the admin API.
  */
 public final class Director {
   private static final System.Logger LOG = System.getLogger(Director.class.getName());
@@ -90,7 +92,8 @@ public final class Director {
         .put("nativeTransport", vertx.isNativeTransportEnabled());
     admin = new AdminApiVerticle(config.admin().host(), config.admin().port(), info);
     return vertx.deployVerticle(new ServiceTableVerticle(startup.table(), new StateFile(stateDir, digest), config.id()))
-        .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing)))
+        .compose(id -> vertx.deployVerticle(new HealthProbeVerticle(config.id(), config.execChecks())))
+        .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;

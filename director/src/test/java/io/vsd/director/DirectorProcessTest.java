@@ -128,10 +128,12 @@ class DirectorProcessTest {
         + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
     Result list = vsadm(adminPort, "-L", "-n");
     assertEquals(0, list.exit(), list.err());
+    // vsadm sorts real servers by address and port, as ipvsadm does: the ports are whatever the OS gave.
+    String rowA = String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + a, "Masq", 2, 0, 0);
+    String rowB = String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + b, "Masq", 1, 0, 0);
     assertEquals(header
         + String.format("TCP  127.0.0.1:%d wrr%n", vport)
-        // vsadm -L sorts real servers by address and port, as ipvsadm does: the ports are random.
-        + (a < b ? serverLine(a, 2) + serverLine(b, 1) : serverLine(b, 1) + serverLine(a, 2)), list.out());
+        + (a < b ? rowA + rowB : rowB + rowA), list.out());
 
     Result edit = vsadm(adminPort, "-e", "-t", "127.0.0.1:" + vport, "-r", "127.0.0.1:" + b, "-w", "5");
     assertEquals(0, edit.exit(), edit.err());
@@ -186,9 +188,5 @@ class DirectorProcessTest {
     Files.writeString(good, "services:\n  - address: 127.0.0.1:80\n");
     Result ok = run(java("io.vsd.director.Main", "--check-config", good.toString()));
     assertEquals(0, ok.exit(), ok.err());
-  }
-
-  private static String serverLine(int port, int weight) {
-    return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + port, "Masq", weight, 0, 0);
   }
 }

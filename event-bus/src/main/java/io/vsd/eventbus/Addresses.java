@@ -23,4 +23,8 @@ public final class Addresses {
   public static final String ROUTING_APPLIED = "vsd.routing.applied";
   /** Local request/reply: the data plane's live view (listeners, connection counts). */
   public static final String DATA_PLANE_STATUS = "vsd.dataplane.status";
+  /** Local request/reply: the health verticle's view of every checked real server (docs/event-bus.md). */
+  public static final String HEALTH_STATUS = "vsd.health.status";
+  /** Local publish: the data plane took a real server out after consecutive connect failures (passive detection). */
+  public static final String HEALTH_PASSIVE = "vsd.health.passive";
 }

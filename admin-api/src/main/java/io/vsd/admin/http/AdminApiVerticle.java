@@ -180,6 +180,13 @@ public final class AdminApiVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(Addresses.TABLE, command).map(Message::body);
   }
 
+  /** The health verticle's view (docs/event-bus.md); empty when there is none. */
+  private Future<JsonObject> healthStatus() {
+    return vertx.eventBus().<JsonObject>request(Addresses.HEALTH_STATUS, new JsonObject())
+        .map(Message::body)
+        .otherwise(new JsonObject());
+  }
+
   /** The data plane's live view; empty when there is no data plane (the counts then read 0). */
   private Future<JsonObject> dataPlaneStatus() {
     return vertx.eventBus().<JsonObject>request(Addresses.DATA_PLANE_STATUS, new JsonObject())
@@ -241,7 +248,9 @@ public final class AdminApiVerticle extends VerticleBase {
         ProblemResponse.refusal(ctx, reply);
         return;
       }
-      dataPlaneStatus().onSuccess(status -> {
+      Future.join(dataPlaneStatus(), healthStatus()).onComplete(both -> {
+        // Both recover to an empty view, so join always succeeds; the health view rides with the data plane's.
+        JsonObject status = both.result().<JsonObject>resultAt(0).copy().put(HEALTH, both.result().<JsonObject>resultAt(1));
         Object body = view.apply(reply.getJsonObject("result"), status);
         if (body == null) {
           ProblemResponse.send(ctx, 404, "not-found", "Not found", "no real server " + ctx.pathParam("server")
@@ -274,7 +283,11 @@ public final class AdminApiVerticle extends VerticleBase {
     if (live.containsKey("listener")) {
       service.put("listener", live.getString("listener"));
     }
+    HealthView.add(service, dataPlane.getJsonObject(HEALTH));
   }
+
+  /** Where {@link #read} puts the health verticle's view next to the data plane's. */
+  private static final String HEALTH = "vsd.health";
 
   private static void json(RoutingContext ctx, int status, Object body) {
     String text = body instanceof JsonObject o ? o.encodePrettily()

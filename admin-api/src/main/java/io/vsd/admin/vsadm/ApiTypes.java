@@ -27,7 +27,15 @@ final class ApiTypes {
     }
 
     record RealServer(String address, String forward, int weight, long upper, long lower,
-                      long activeConns, long inactConns, long persistConns) {
+                      long activeConns, long inactConns, long persistConns, Health health) {
+        /** The weight IPVS would show: what health checking left of the configured one (docs/health.md). */
+        int listedWeight() {
+            return health == null || health.effectiveWeight() == null ? weight : health.effectiveWeight();
+        }
+    }
+
+    /** A real server's read-only health; vsadm reads only what changes the Weight column. */
+    record Health(String state, Integer effectiveWeight) {
     }
 
     /** {@code GET /api/v1/info}. */

@@ -68,7 +68,7 @@ final class TableLister {
             for (Server server : entry.servers()) {
                 ApiTypes.RealServer rs = server.server();
                 lines.add(IpvsadmLayouts.server(new ServerRow(names.of(server.address(), protocol),
-                        server.address().ipv6(), Forward.label(rs.forward()), rs.weight(),
+                        server.address().ipv6(), Forward.label(rs.forward()), rs.listedWeight(),
                         rs.activeConns(), rs.inactConns(), rs.upper(), rs.lower(), rs.persistConns()),
                         command.format().columns()));
             }

@@ -43,8 +43,8 @@ public final class ConfigLoader {
    * What the admin API reports but nobody sets. ServiceJson lets them through, so that a service read from
    * the API can be sent back; a config file holding them is a mistake to point out.
    */
-  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats");
-  private static final Set<String> SERVER_READ_ONLY = Set.of("activeConns", "inactConns");
+  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats", "health");
+  private static final Set<String> SERVER_READ_ONLY = Set.of("activeConns", "inactConns", "health");
 
   /**
    * @throws ConfigException with every error found: the file is missing or unreadable, is not YAML, or
@@ -85,7 +85,7 @@ public final class ConfigLoader {
       throw failed(file, errors);
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
-        director.connectTimeout(), director.connectRetries(), services, sha256(bytes));
+        director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes));
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

@@ -15,13 +15,14 @@ import java.util.Objects;
  * @param drainTimeout   on SIGTERM, how long open connections may take to finish
  * @param connectTimeout how long connecting to a real server may take
  * @param connectRetries how many other real servers are tried after a failed connect
+ * @param execChecks     whether exec health checks may run commands on this director (docs/health.md)
  * @param services       the virtual services, in file order, each at version 0
  * @param digest         SHA-256 (lower-case hex) of the file's bytes; null when there is no file. The state
  *                       file records it, so a restart can tell an edited config file from the same one.
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
-                             Duration connectTimeout, int connectRetries, List<VirtualService> services,
-                             String digest) {
+                             Duration connectTimeout, int connectRetries, boolean execChecks,
+                             List<VirtualService> services, String digest) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -39,7 +40,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
   /** Running with no config file: every setting at its default, no services, no digest. */
   public static DirectorConfig defaults() {
     return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, List.of(), null);
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, List.of(), null);
   }
 
   /** {@code $HOME/.local/state/vsd}. */
@@ -73,6 +74,6 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, services, digest);
+        connectRetries, execChecks, services, digest);
   }
 }

@@ -14,7 +14,7 @@ final class DirectorSection {
   private DirectorSection() {}
 
   static final List<String> KEYS =
-      List.of("id", "admin", "state-dir", "drain-timeout", "connect-timeout", "connect-retries");
+      List.of("id", "admin", "state-dir", "drain-timeout", "connect-timeout", "connect-retries", "exec-checks");
 
   /** Host names qualify; the id shows up in metrics labels, URLs and event-bus messages. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
@@ -22,7 +22,7 @@ final class DirectorSection {
 
   /** The settings, each valid or at its default; what was wrong is in {@code problems}. */
   record Settings(String id, ListenAddress admin, Path stateDir, Duration drainTimeout, Duration connectTimeout,
-                  int connectRetries) {}
+                  int connectRetries, boolean execChecks) {}
 
   /**
    * @param at      the pointer of the mapping ("/director")
@@ -45,7 +45,20 @@ final class DirectorSection {
         // 0 would mean "no timeout" to a socket; a connect that never gives up is not what anyone wants.
         duration(json.getValue("connect-timeout"), at + "/connect-timeout", "connect-timeout", Duration.ofMillis(1),
             DirectorConfig.DEFAULT_CONNECT_TIMEOUT, problems),
-        retries(json.getValue("connect-retries"), at + "/connect-retries", problems));
+        retries(json.getValue("connect-retries"), at + "/connect-retries", problems),
+        execChecks(json.getValue("exec-checks"), at + "/exec-checks", problems));
+  }
+
+  /** Off unless said: an exec check runs a command that anyone who can reach the admin API can set. */
+  private static boolean execChecks(Object value, String at, List<Problem> problems) {
+    if (value == null) {
+      return false;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    problems.add(new Problem(at, "exec-checks must be true or false, got " + Checks.describe(value)));
+    return false;
   }
 
   private static String id(Object value, String at, List<Problem> problems) {

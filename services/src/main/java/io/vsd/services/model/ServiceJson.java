@@ -19,13 +19,20 @@ import java.util.Set;
 public final class ServiceJson {
   private ServiceJson() {}
 
-  private static final Set<String> SERVICE_FIELDS =
+  private static final Set<String> SERVICE_FIELDS = union(
       Set.of("protocol", "address", "scheduler", "flags", "mhTableSize", "hashBalanceFactor", "persistence", "ops",
-          "slowStart", "servers");
-  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats", "listener");
-  private static final Set<String> SERVER_FIELDS = Set.of("address", "forward", "weight", "upper", "lower");
+          "slowStart", "servers"), HealthJson.SERVICE_KEYS);
+  private static final Set<String> SERVICE_READ_ONLY = Set.of("version", "stats", "listener", "health");
+  private static final Set<String> SERVER_FIELDS =
+      union(Set.of("address", "forward", "weight", "upper", "lower"), Set.of(HealthJson.SERVER_KEY));
   private static final Set<String> SERVER_READ_ONLY =
-      Set.of("activeConns", "inactConns", "persistConns", "effectiveWeight");
+      Set.of("activeConns", "inactConns", "persistConns", "effectiveWeight", "health");
+
+  private static Set<String> union(Set<String> a, java.util.Collection<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   /**
    * Parses a service. Problems go to {@code problems} with {@code at} as the pointer prefix.
@@ -160,11 +167,12 @@ public final class ServiceJson {
     } else if (allowServers && rs != null) {
       problems.add(new Problem(at + "/servers", "servers must be a list"));
     }
+    ServiceHealth health = HealthJson.parseService(json, at, endpoint, problems);
     if (problems.size() > before) {
       return null;
     }
     return new VirtualService(new ServiceKey(protocol, endpoint), scheduler, flags, persistence, ops, slowStart, servers,
-        0, mhTableSize, balanceFactor);
+        0, mhTableSize, balanceFactor, health);
   }
 
   /**
@@ -201,10 +209,12 @@ public final class ServiceJson {
     if (upper != null && lower != null && upper > 0 && lower > upper) {
       problems.add(new Problem(at + "/lower", "lower threshold " + lower + " is above the upper threshold " + upper));
     }
+    HealthCheck check = HealthJson.parseCheck(json.getValue(HealthJson.SERVER_KEY), at + "/" + HealthJson.SERVER_KEY,
+        true, problems);
     if (problems.size() > before) {
       return null;
     }
-    return new RealServer(endpoint, forward, weight, upper, lower);
+    return new RealServer(endpoint, forward, weight, upper, lower, check);
   }
 
   public static JsonObject toJson(VirtualService s) {
@@ -222,7 +232,7 @@ public final class ServiceJson {
     if (Schedulers.usesBalanceFactor(s.scheduler())) {
       json.put("hashBalanceFactor", s.hashBalanceFactor());
     }
-    return json
+    json
         .put("persistence", s.persistence() == null ? null
             : new JsonObject().put("timeout", s.persistence().timeout()).put("netmask", s.persistence().netmask())
                 .put("expireQuiescent", s.persistence().expireQuiescent()))
@@ -230,15 +240,19 @@ public final class ServiceJson {
         .put("slowStart", s.slowStart())
         .put("version", s.version())
         .put("servers", servers);
+    HealthJson.putService(json, s.health());
+    return json;
   }
 
   public static JsonObject toJson(RealServer r) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("address", r.endpoint().toString())
         .put("forward", r.forward().id())
         .put("weight", r.weight())
         .put("upper", r.upper())
         .put("lower", r.lower());
+    HealthJson.putServer(json, r.check());
+    return json;
   }
 
   /** Reads a service back from its own JSON (state file, config events): the version is kept. */

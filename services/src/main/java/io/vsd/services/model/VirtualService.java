@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param version     the table version that last changed this service
  * @param mhTableSize       the Maglev table size of the mh and chb schedulers, a prime in 251..131071
  * @param hashBalanceFactor chb's bound on a server's load, in percent of the average (100 or more)
+ * @param health      health checks, sorry server, quorum (docs/health.md)
  */
 public record VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
                              boolean ops, int slowStart, List<RealServer> servers, long version,
-                             int mhTableSize, int hashBalanceFactor) {
+                             int mhTableSize, int hashBalanceFactor, ServiceHealth health) {
 
   public static final String DEFAULT_SCHEDULER = "wlc";
   /** The kernel's default Maglev table size. */
@@ -32,13 +33,19 @@ public record VirtualService(ServiceKey key, String scheduler, List<String> flag
   public VirtualService {
     flags = List.copyOf(flags);
     servers = List.copyOf(servers);
+    health = health == null ? ServiceHealth.NONE : health;
   }
 
-  /** A service with the default scheduler options and no slow start. */
+  /** A service with the default scheduler options, no slow start and no health settings. */
   public VirtualService(ServiceKey key, String scheduler, List<String> flags, Persistence persistence,
                         boolean ops, List<RealServer> servers, long version) {
     this(key, scheduler, flags, persistence, ops, 0, servers, version, DEFAULT_MH_TABLE_SIZE,
-        DEFAULT_HASH_BALANCE_FACTOR);
+        DEFAULT_HASH_BALANCE_FACTOR, ServiceHealth.NONE);
+  }
+
+  public VirtualService withHealth(ServiceHealth newHealth) {
+    return new VirtualService(key, scheduler, flags, persistence, ops, slowStart, servers, version, mhTableSize,
+        hashBalanceFactor, newHealth);
   }
 
   public Optional<RealServer> server(Endpoint endpoint) {
@@ -47,12 +54,12 @@ public record VirtualService(ServiceKey key, String scheduler, List<String> flag
 
   public VirtualService withServers(List<RealServer> newServers, long newVersion) {
     return new VirtualService(key, scheduler, flags, persistence, ops, slowStart, newServers, newVersion, mhTableSize,
-        hashBalanceFactor);
+        hashBalanceFactor, health);
   }
 
   /** This service's attributes from {@code edit}, keeping this service's real servers. */
   public VirtualService withAttributesOf(VirtualService edit, long newVersion) {
     return new VirtualService(key, edit.scheduler, edit.flags, edit.persistence, edit.ops, edit.slowStart, servers,
-        newVersion, edit.mhTableSize, edit.hashBalanceFactor);
+        newVersion, edit.mhTableSize, edit.hashBalanceFactor, edit.health);
   }
 }

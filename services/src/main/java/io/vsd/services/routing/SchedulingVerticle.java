@@ -28,6 +28,9 @@ import io.vsd.services.persistence.PersistenceTemplates;
  * Turns the service table into routing snapshots. It follows {@link Addresses#CONFIG}, rebuilds the route of
  * each changed service (the others keep their scheduler position), installs the new snapshot in the
  * {@link RoutingTable}, and announces it on {@link Addresses#ROUTING}.
+ *
+ * <p>It also follows this director's {@link Addresses#HEALTH} events, and rebuilds the route of a service whose
+ * real server changed state: {@link HealthRouting} says how (docs/health.md).
  */
 public final class SchedulingVerticle extends VerticleBase {
   /** How often expired persistence templates are dropped. */
@@ -46,23 +49,40 @@ public final class SchedulingVerticle extends VerticleBase {
   private long version = -1;
   /** Changes that arrive before the initial table; applied after it, in order. */
   private List<ConfigChange> early = new ArrayList<>();
+  private final String directorId;
+  private HealthRouting health;
+  /** Health events that arrive before the initial table; applied after it. */
+  private List<JsonObject> earlyHealth = new ArrayList<>();
 
   public SchedulingVerticle(RoutingTable routing) {
-    this(routing, System::currentTimeMillis);
+    this(routing, null, System::currentTimeMillis);
   }
 
-  /** @param clock milliseconds, for persistence timeouts and slow start; tests drive it */
-  public SchedulingVerticle(RoutingTable routing, LongSupplier clock) {
+  /** @param directorId this director's id, in the service health events it publishes */
+  public SchedulingVerticle(RoutingTable routing, String directorId) {
+    this(routing, directorId, System::currentTimeMillis);
+  }
+
+  /**
+   * @param directorId this director's id, in the service health events it publishes
+   * @param clock      milliseconds, for persistence timeouts and slow start; tests drive it
+   */
+  public SchedulingVerticle(RoutingTable routing, String directorId, LongSupplier clock) {
     this.routing = routing;
+    this.directorId = directorId;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
+    health = new HealthRouting(vertx, directorId);
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.CONFIG,
         m -> onChange(ConfigChange.fromJson(m.body())));
-    return consumer.completion()
+    // Local: only this director's probes say what this director's routes do.
+    MessageConsumer<JsonObject> healthEvents = vertx.eventBus().localConsumer(Addresses.HEALTH, m -> onHealth(m.body()));
+    return Future.all(consumer.completion(), healthEvents.completion())
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.TABLE, new JsonObject().put("action", TableCommands.LIST)))
+        .compose(reply -> health.load().map(reply))
         .map(reply -> {
           JsonObject table = reply.body().getJsonObject("result");
           for (Object o : table.getJsonArray("services")) {
@@ -73,6 +93,9 @@ public final class SchedulingVerticle extends VerticleBase {
           List<ConfigChange> pending = early;
           early = null;
           pending.forEach(this::onChange);
+          List<JsonObject> pendingHealth = earlyHealth;
+          earlyHealth = null;
+          pendingHealth.forEach(this::onHealth);
           install();
           vertx.setPeriodic(TEMPLATE_SWEEP_MS, id -> templates.values().forEach(PersistenceTemplates::expire));
           return null;
@@ -93,6 +116,7 @@ public final class SchedulingVerticle extends VerticleBase {
         counts.clear();
         templates.clear();
         rampStarts.clear();
+        health.clear();
       }
       case SERVICE_DELETED -> {
         ServiceKey key = ServiceKey.parse(change.service());
@@ -100,6 +124,7 @@ public final class SchedulingVerticle extends VerticleBase {
         counts.remove(key);
         templates.remove(key);
         rampStarts.remove(key);
+        health.forget(key);
       }
       case LOADED -> { }
       default -> {
@@ -124,13 +149,17 @@ public final class SchedulingVerticle extends VerticleBase {
     for (RealServer r : service.servers()) {
       ConnectionCounts c = previous.getOrDefault(r.endpoint(), new ConnectionCounts());
       kept.put(r.endpoint(), c);
-      Long rampStart = ramps.get(r.endpoint());
-      int weight = rampStart == null ? r.weight() : SlowStart.weight(r.weight(), now - rampStart, service.slowStart());
-      destinations.add(new Destination(r, weight, c));
+      Destination d = health.destination(service, r, c);
+      if (d != null) {
+        Long rampStart = ramps.get(r.endpoint());
+        destinations.add(rampStart == null ? d
+            : d.withWeight(SlowStart.weight(d.weight(), now - rampStart, service.slowStart())));
+      }
     }
     counts.put(service.key(), kept);
-    return new ServiceRoute(service, destinations,
-        Schedulers.create(service.scheduler(), destinations, SchedulerConfig.of(service)), templatesFor(service));
+    destinations = health.withQuorum(service, destinations);
+    return new ServiceRoute(service, destinations, health.withSorry(service, destinations,
+        Schedulers.create(service.scheduler(), destinations, SchedulerConfig.of(service))), templatesFor(service));
   }
 
   /** The service's templates: kept while its persistence settings stay the same, dropped when they change. */
@@ -167,11 +196,29 @@ public final class SchedulingVerticle extends VerticleBase {
     }
   }
 
-  /** Starts the server's ramp now (it came back); the health verticle's transitions use this. */
+  /** Starts the server's ramp now: it came back up after a health check had taken it out. */
   void serverCameBack(ServiceKey key, Endpoint server) {
     ServiceRoute route = routes.get(key);
     if (route != null && route.service().slowStart() > 0) {
       rampStarts.computeIfAbsent(key, k -> new HashMap<>()).put(server, clock.getAsLong());
+    }
+  }
+
+  /** A health event: rebuild the route of its service when routing depends on it. */
+  private void onHealth(JsonObject event) {
+    if (earlyHealth != null) {
+      earlyHealth.add(event);
+      return;
+    }
+    ServiceKey key = health.apply(event);
+    ServiceRoute route = key == null ? null : routes.get(key);
+    if (route != null && "state".equals(event.getString("kind")) && "up".equals(event.getString("newState"))
+        && "down".equals(event.getString("oldState"))) {
+      serverCameBack(key, Endpoint.parse(event.getString("server"), 0)); // slow start on recovery
+    }
+    if (route != null && early == null) {
+      routes.put(key, build(route.service()));
+      install();
     }
   }
 

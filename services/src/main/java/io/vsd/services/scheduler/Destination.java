@@ -12,12 +12,24 @@ public final class Destination {
   private final int weight;
   private final ConnectionCounts counts;
   private final InetSocketAddress socketAddress;
+  private final PassiveHealth passive;
 
   public Destination(RealServer server, int weight, ConnectionCounts counts) {
+    this(server, weight, counts, PassiveHealth.OFF);
+  }
+
+  /** The same real server with another effective weight (slow start's ramp). */
+  public Destination withWeight(int newWeight) {
+    return new Destination(server, newWeight, counts, passive);
+  }
+
+  /** With passive detection: {@code passive} is shared by the server's destinations across snapshots. */
+  public Destination(RealServer server, int weight, ConnectionCounts counts, PassiveHealth passive) {
     this.server = server;
     this.weight = weight;
     this.counts = counts;
     this.socketAddress = server.endpoint().toSocketAddress();
+    this.passive = passive;
   }
 
   public RealServer server() {
@@ -42,9 +54,26 @@ public final class Destination {
     return counts.overhead();
   }
 
-  /** Available for a new connection: weight above 0, not OVERLOADED, not already tried for it. */
+  /**
+   * Available for a new connection: weight above 0, not OVERLOADED, not taken out by passive detection, not
+   * already tried for it.
+   */
   public boolean available(PickContext context) {
-    return weight > 0 && !counts.overloaded() && !context.excludes(this);
+    return weight > 0 && !counts.overloaded() && !passive.down() && !context.excludes(this);
+  }
+
+  public PassiveHealth passive() {
+    return passive;
+  }
+
+  /** The data plane: a connect to this server failed, or it closed a connection before any byte either way. */
+  public void reportFailure(Throwable cause) {
+    passive.failure(cause);
+  }
+
+  /** The data plane: this server sent the first byte of a connection. */
+  public void reportSuccess() {
+    passive.success();
   }
 
   /**
@@ -53,7 +82,7 @@ public final class Destination {
    * break persistence, as in IPVS. A server whose weight is 0 for any other reason (health) does not.
    */
   public boolean availableForTemplate(PickContext context, boolean expireQuiescent) {
-    if (context.excludes(this)) {
+    if (context.excludes(this) || passive.down()) {
       return false;
     }
     return weight > 0 || (server.weight() == 0 && !expireQuiescent);

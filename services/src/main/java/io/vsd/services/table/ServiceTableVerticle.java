@@ -11,6 +11,7 @@ import io.vsd.eventbus.Addresses;
 import io.vsd.eventbus.ConfigChange;
 import io.vsd.eventbus.TableCommands;
 import io.vsd.services.model.Endpoint;
+import io.vsd.services.model.HealthJson;
 import io.vsd.services.model.Problem;
 import io.vsd.services.model.RealServer;
 import io.vsd.services.model.ServiceJson;
@@ -77,6 +78,8 @@ public final class ServiceTableVerticle extends VerticleBase {
         case TableCommands.EDIT_SERVICE -> {
           ServiceKey key = key(cmd);
           VirtualService edit = parseService(cmd.getValue("body"), false);
+          // Health settings the body leaves out are kept (docs/health.md): vsadm -E knows nothing of them.
+          edit = HealthJson.keepUnsaid(cmd.getJsonObject("body"), edit, table.service(key));
           if (!edit.key().equals(key)) {
             throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/address",
                 "the body names " + edit.key() + " but the path names " + key + "; a service's address cannot be edited")));
@@ -105,7 +108,7 @@ public final class ServiceTableVerticle extends VerticleBase {
             throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/address",
                 "the body names " + server.endpoint() + " but the path names " + named)));
           }
-          next = table.editServer(key, server);
+          next = table.editServer(key, HealthJson.keepUnsaid(cmd.getJsonObject("body"), server, table.server(key, named)));
           kind = ConfigChange.Kind.SERVERS_CHANGED;
         }
         case TableCommands.DELETE_SERVER -> {

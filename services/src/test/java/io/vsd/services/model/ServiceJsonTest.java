@@ -54,7 +54,7 @@ class ServiceJsonTest {
         new Problem("/servers/1/address", "malformed address \"10.0.0.300:80\": expected an IPv4 address or a bracketed IPv6 address"),
         new Problem("/servers/2/forward", "forwarding method route (-g) is not available yet: vsd forwards by masquerading (masq, -m)"),
         new Problem("/servers/3/weight", "weight must be an integer between 0 and 65535, got 1.5"),
-        new Problem("/servers/4/wieght", "unknown field \"wieght\"; expected one of: address, forward, lower, upper, weight")), p);
+        new Problem("/servers/4/wieght", "unknown field \"wieght\"; expected one of: address, check, forward, lower, upper, weight")), p);
   }
 
   @Test

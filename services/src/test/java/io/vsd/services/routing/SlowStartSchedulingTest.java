@@ -51,7 +51,7 @@ class SlowStartSchedulingTest {
         {"address":"10.0.0.100:80","scheduler":"wrr","slowStart":10,
          "servers":[{"address":"10.0.0.1:80","weight":100}]}"""))));
     vertx.deployVerticle(new ServiceTableVerticle(initial, TableStore.NONE, "test")).await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new SchedulingVerticle(routing, clock::get)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new SchedulingVerticle(routing, "test", clock::get)).await(10, TimeUnit.SECONDS);
     assertEquals(100, weightOf("10.0.0.1:80"), "servers loaded at start-up do not ramp");
 
     JsonObject reply = vertx.eventBus().<JsonObject>request(Addresses.TABLE, new JsonObject()
