@@ -128,10 +128,12 @@ class DirectorProcessTest {
         + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
     Result list = vsadm(adminPort, "-L", "-n");
     assertEquals(0, list.exit(), list.err());
+    // vsadm sorts real servers by address, as ipvsadm does: the lower port first.
+    String lineA = String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + a, "Masq", 2, 0, 0);
+    String lineB = String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + b, "Masq", 1, 0, 0);
     assertEquals(header
         + String.format("TCP  127.0.0.1:%d wrr%n", vport)
-        + String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + a, "Masq", 2, 0, 0)
-        + String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", "127.0.0.1:" + b, "Masq", 1, 0, 0), list.out());
+        + (a < b ? lineA + lineB : lineB + lineA), list.out());
 
     Result edit = vsadm(adminPort, "-e", "-t", "127.0.0.1:" + vport, "-r", "127.0.0.1:" + b, "-w", "5");
     assertEquals(0, edit.exit(), edit.err());

@@ -194,7 +194,7 @@ class ConfigLoaderTest {
   void unknownKeysAtEveryLevel() {
     assertEquals(List.of(
         "vsd.yaml:2:3: director.admn: unknown field \"admn\"; expected one of: admin, connect-retries, connect-timeout, drain-timeout, id, state-dir",
-        "vsd.yaml:5:5: services[0].schedular: unknown field \"schedular\"; expected one of: address, flags, ops, persistence, protocol, scheduler, servers",
+        "vsd.yaml:5:5: services[0].schedular: unknown field \"schedular\"; expected one of: address, flags, ops, persistence, protocol, scheduler, servers, slowStart",
         "vsd.yaml:8:9: services[0].servers[0].wieght: unknown field \"wieght\"; expected one of: address, forward, lower, upper, weight",
         "vsd.yaml:9:1: service: unknown field \"service\"; expected one of: director, services"), errors("""
         director:
