@@ -48,6 +48,10 @@ final class DirectorSection {
         retries(json.getValue("connect-retries"), at + "/connect-retries", problems));
   }
 
+  static boolean isValidId(String id) {
+    return ID.matcher(id).matches();
+  }
+
   private static String id(Object value, String at, List<Problem> problems) {
     if (value == null) {
       return HostName.local();

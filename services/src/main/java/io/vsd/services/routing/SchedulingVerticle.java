@@ -59,7 +59,8 @@ public final class SchedulingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.CONFIG,
+    // Local: in a cluster, this director's table verticle hands it every change, in order (docs/cluster.md).
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.CONFIG,
         m -> onChange(ConfigChange.fromJson(m.body())));
     return consumer.completion()
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.TABLE, new JsonObject().put("action", TableCommands.LIST)))
