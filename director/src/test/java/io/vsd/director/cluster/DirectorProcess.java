@@ -51,9 +51,17 @@ final class DirectorProcess implements AutoCloseable {
     }
   }
 
+  /** JVM options for test directors: quick to start (C1 only). The benchmark uses bin/vsd's instead. */
+  static final List<String> TEST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+  List<String> jvmOptions = TEST_JVM;
+
   static List<String> java(String mainClass, List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+    return java(TEST_JVM, mainClass, args);
+  }
+
+  static List<String> java(List<String> jvmOptions, String mainClass, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
     cmd.addAll(TEST_PROPERTIES);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
@@ -82,7 +90,7 @@ final class DirectorProcess implements AutoCloseable {
       args.add(config.toString());
     }
     long began = System.nanoTime();
-    process = new ProcessBuilder(java("io.vsd.director.Main", args)).redirectErrorStream(true).start();
+    process = new ProcessBuilder(java(jvmOptions, "io.vsd.director.Main", args)).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {

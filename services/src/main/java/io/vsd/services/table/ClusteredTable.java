@@ -53,6 +53,37 @@ public final class ClusteredTable {
     return shared;
   }
 
+  /** What {@link #quick} found: nothing to do. */
+  public static final Step NOTHING = new Step(null, null, false);
+
+  /**
+   * Without blocking, what the common case needs: the cluster's table {@code raw} holds everything
+   * {@code current} holds and is not older, so it is simply taken ({@link Step}); or it is an event older than
+   * what is held, which brings nothing ({@link #NOTHING}). Null when only {@link #converge} can tell (a merge
+   * to write, a table to put back).
+   */
+  public static Step quick(ReplicatedTable current, String currentRaw, String raw, boolean fromEvent) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw.equals(currentRaw)) {
+      return NOTHING;
+    }
+    try {
+      ReplicatedTable theirs = ReplicatedTable.decode(raw);
+      ReplicatedTable merged = current.merge(theirs);
+      if (merged.sameContent(theirs) && theirs.version() >= current.version()) {
+        return new Step(theirs, raw, false);
+      }
+      if (fromEvent && merged.sameContent(current)) {
+        return NOTHING;
+      }
+    } catch (RuntimeException unreadable) {
+      // converge says so and repairs it
+    }
+    return null;
+  }
+
   /** Blocks: the table to start with. Before it returns, the cluster's table holds everything this one saved. */
   public Joined join() {
     String raw = shared.get();

@@ -286,7 +286,14 @@ public final class ServiceTableVerticle extends VerticleBase {
 
   /** Takes the cluster's table {@code raw} (from an event, a check, or a lost compare-and-set) into account. */
   private Future<Void> converge(String raw, boolean fromEvent) {
-    if (raw != null && raw.equals(replicatedRaw)) {
+    // The common case, another director's commit, is taken on the event loop: no hop to a worker thread, and no
+    // wait behind a state file being written.
+    ClusteredTable.Step quick = ClusteredTable.quick(replicated, replicatedRaw, raw, fromEvent);
+    if (quick == ClusteredTable.NOTHING) {
+      return Future.succeededFuture();
+    }
+    if (quick != null) {
+      follow(quick);
       return Future.succeededFuture();
     }
     ReplicatedTable current = replicated;
@@ -355,10 +362,12 @@ public final class ServiceTableVerticle extends VerticleBase {
     Promise<Void> done = pendingSave;
     toSave = null;
     pendingSave = null;
+    // Not ordered with this verticle's other blocking calls (one save runs at a time anyway): a slow fsync must
+    // not hold up the compare-and-sets and reads behind it.
     saving = vertx.<Void>executeBlocking(() -> {
       store.save(t.table(), t.historyJson());
       return null;
-    }).onComplete(ar -> {
+    }, false).onComplete(ar -> {
       saveRunning = false;
       done.handle(ar);
       if (pendingSave != null) {
