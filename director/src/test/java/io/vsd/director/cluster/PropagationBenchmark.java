@@ -18,8 +18,9 @@ import java.util.Locale;
  * on A, alternately to 1000 (Y takes the next connection) and to 0 (X does), and from the moment the PUT
  * is sent connects through B again and again until the answering real server shows the change. The figure is
  * the time from A's 2xx to the start of the first connection B served with the change, 0 when B served it
- * before A answered; the probes run back to back, so it is at most one probe (~0.2 ms) above the moment B
- * applied the change. The time from sending the PUT is reported too.
+ * before A answered; the probes run one after another (paced, so as not to starve the directors of CPU), so
+ * a figure is at most one probe interval (printed) above the moment B applied the change. The time from
+ * sending the PUT is reported too.
  */
 public final class PropagationBenchmark {
   private PropagationBenchmark() {}
@@ -39,7 +40,12 @@ public final class PropagationBenchmark {
     }
     Path dir = Files.createTempDirectory("vsd-bench-cluster");
     String cluster = "vsd-bench-" + ProcessHandle.current().pid();
-    List<String> vsdJvm = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
+    // bin/vsd's options.
+    List<String> vsdJvm = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow", "--add-modules", "java.se",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
     try (Greeter x = new Greeter("X"); Greeter y = new Greeter("Y")) {
       int vip = DirectorProcess.freePort();
       int portA = DirectorProcess.freePort();
@@ -63,6 +69,7 @@ public final class PropagationBenchmark {
         List<Double> fromRequest = new ArrayList<>();
         List<Double> answer = new ArrayList<>();
         long probes = 0;
+        double probing = 0;
         int inForce = 0;
         for (int round = 0; round < warmup + rounds; round++) {
           boolean on = round % 2 == 0;
@@ -102,6 +109,7 @@ public final class PropagationBenchmark {
           }
           if (round >= warmup) {
             probes += tries[0];
+            probing += (firstServed[0] - sent) / 1e6;
             inForce += firstServed[0] <= answered ? 1 : 0;
             propagation.add(Math.max(0, firstServed[0] - answered) / 1e6);
             fromRequest.add((firstServed[0] - sent) / 1e6);
@@ -116,7 +124,8 @@ public final class PropagationBenchmark {
         System.out.println(summary("A's PUT sent -> A's 2xx (for reference)", answer));
         System.out.printf(Locale.ROOT, "%d of %d changes were already in force on B when A answered (counted as 0);"
             + " %d probe connections through B%n", inForce, propagation.size(), probes);
-        System.out.println("Probes start every ~0.2 ms: each figure is at most that above when B applied the change.");
+        System.out.printf(Locale.ROOT, "A probe started every %.2f ms on average (paced %d us apart): a figure is at"
+            + " most about that above the moment B applied the change.%n", probing / probes, PACE_NS / 1000);
       }
     } finally {
       deleteQuietly(dir);
