@@ -95,6 +95,10 @@ public final class Director {
     String seedName = saved.isPresent() ? "this director's saved table"
         : fromFile && !config.services().isEmpty() ? "the config file" : "an empty table";
     return ClusterMember.start(config.cluster(), config.id(), new VertxOptions().setPreferNativeTransport(true))
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot join cluster \""
+            + config.cluster().name() + "\" on port " + config.cluster().port()
+            + (config.cluster().interfaceAddress() == null ? "" : " of " + config.cluster().interfaceAddress())
+            + ": " + root(e))))
         .compose(member -> {
           Director director = new Director(member.vertx(), config, stateDir, null, member);
           ClusteredTable table = new ClusteredTable(member.table(), seed, mine, config.id());
@@ -102,6 +106,14 @@ public final class Director {
               .map(director)
               .recover(e -> member.vertx().close().transform(v -> Future.failedFuture(e)));
         });
+  }
+
+  private static String root(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   private record ClusteredStart(ClusteredTable table, String seedName, boolean fileHasServices) {}
