@@ -56,6 +56,7 @@ public final class ServiceTableVerticle extends VerticleBase {
   private AutoCloseable listening;
   private long reconcileTimer = -1;
   private boolean reconcileQueued;
+  private boolean stopping;
   private Future<Void> saving = Future.succeededFuture();
   private boolean saveRunning;
   private Promise<Void> pendingSave;
@@ -102,6 +103,7 @@ public final class ServiceTableVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() throws Exception {
+    stopping = true;
     if (listening != null) {
       listening.close();
     }
@@ -309,7 +311,7 @@ public final class ServiceTableVerticle extends VerticleBase {
   }
 
   private void reconcile() {
-    if (reconcileQueued) {
+    if (reconcileQueued || stopping) {
       return;
     }
     reconcileQueued = true;
@@ -331,7 +333,9 @@ public final class ServiceTableVerticle extends VerticleBase {
     // Our own merges go to the whole cluster; what others wrote, they published already.
     DeliveryOptions to = step.mine() ? new DeliveryOptions() : LOCAL;
     changes.forEach(c -> vertx.eventBus().publish(Addresses.CONFIG, c.toJson(), to));
-    save(replicated).onFailure(e -> LOG.log(System.Logger.Level.ERROR, "could not save the state file", e));
+    if (!stopping) {
+      save(replicated).onFailure(e -> LOG.log(System.Logger.Level.ERROR, "could not save the state file", e));
+    }
   }
 
   private void hold(ClusteredTable.Step step) {
