@@ -9,20 +9,29 @@ import io.vsd.dataplane.DataPlaneOptions;
 import io.vsd.dataplane.TcpDataPlaneVerticle;
 import io.vsd.director.config.DirectorConfig;
 import io.vsd.health.HealthProbeVerticle;
+import io.vsd.eventbus.cluster.ClusterMember;
+import io.vsd.eventbus.cluster.DirectorsVerticle;
+import io.vsd.eventbus.cluster.StatsVerticle;
+import io.vsd.services.model.VirtualService;
 import io.vsd.services.routing.RoutingTable;
 import io.vsd.services.routing.SchedulingVerticle;
+import io.vsd.services.table.ClusteredTable;
+import io.vsd.services.table.ReplicatedTable;
 import io.vsd.services.table.ServiceTable;
 import io.vsd.services.table.ServiceTableVerticle;
 import io.vsd.services.table.StateFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The composition root: builds Vert.x, decides which table to start from, and deploys the verticles in the
- * order the flows need them: the table, the health probes, the scheduling verticle (which asks both for their
- * state), the data plane, then the admin API.
+ * The composition root: builds Vert.x (clustered or not), decides which table to start from, and deploys the
+ * verticles in the order the flows need them: the table, the health probes, the scheduling verticle (which asks
+ * both for their state), the data plane, the membership view and the stats stream, then the admin API. In a
+ * cluster the table verticle has agreed on the cluster's table before the data plane opens any listener
+ * (docs/cluster.md).
  */
 public final class Director {
   private static final System.Logger LOG = System.getLogger(Director.class.getName());
@@ -30,27 +39,32 @@ public final class Director {
   private final Vertx vertx;
   private final DirectorConfig config;
   private final Path stateDir;
-  private final StartupTable startup;
+  private final ClusterMember cluster;
+  private StartupTable startup;
   private String dataPlaneDeployment;
   private AdminApiVerticle admin;
 
   /** Which table a director started from, and why: printed at start-up so an operator knows. */
   public record StartupTable(ServiceTable table, String reason) {}
 
-  private Director(Vertx vertx, DirectorConfig config, Path stateDir, StartupTable startup) {
+  private Director(Vertx vertx, DirectorConfig config, Path stateDir, StartupTable startup, ClusterMember cluster) {
     this.vertx = vertx;
     this.config = config;
     this.stateDir = stateDir;
     this.startup = startup;
+    this.cluster = cluster;
   }
 
   /**
-   * Starts a standalone director.
+   * Starts a director: standalone, or a member of the cluster {@code config.cluster()} names.
    *
    * @param config   the config file's content, or {@link DirectorConfig#defaults()} with no file
    * @param fromFile whether {@code config} came from a file (its services then compete with the state file)
    */
   public static Future<Director> start(DirectorConfig config, boolean fromFile) {
+    if (config.cluster().enabled()) {
+      return startClustered(config, fromFile);
+    }
     Path stateDir = config.effectiveStateDir();
     StartupTable startup;
     try {
@@ -59,8 +73,56 @@ public final class Director {
       return Future.failedFuture(e);
     }
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    Director director = new Director(vertx, config, stateDir, startup);
-    return director.deploy().map(director).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+    Director director = new Director(vertx, config, stateDir, startup, null);
+    return director.deploy(null).map(director).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+  }
+
+  /**
+   * In a cluster the table is the cluster's (docs/cluster.md): this director's saved table is merged into it,
+   * newest version first, and its config file's services are used only to start a cluster that has no table
+   * and when there is no saved table.
+   */
+  private static Future<Director> startClustered(DirectorConfig config, boolean fromFile) {
+    Path stateDir = config.effectiveStateDir();
+    Optional<StateFile.Saved> saved;
+    try {
+      saved = StateFile.load(stateDir);
+    } catch (IOException | RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    ReplicatedTable mine = saved
+        .map(s -> ReplicatedTable.fromJson(s.table(), s.history(), config.id(), 0))
+        .orElse(ReplicatedTable.of(ServiceTable.EMPTY, config.id()));
+    ReplicatedTable seed = saved.isPresent() ? mine : ReplicatedTable.of(stamped(1, config.services()), config.id());
+    String seedName = saved.isPresent() ? "this director's saved table"
+        : fromFile && !config.services().isEmpty() ? "the config file" : "an empty table";
+    return ClusterMember.start(config.cluster(), config.id(), new VertxOptions().setPreferNativeTransport(true))
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot join cluster \""
+            + config.cluster().name() + "\" on port " + config.cluster().port()
+            + (config.cluster().interfaceAddress() == null ? "" : " of " + config.cluster().interfaceAddress())
+            + ": " + root(e))))
+        .compose(member -> {
+          Director director = new Director(member.vertx(), config, stateDir, null, member);
+          ClusteredTable table = new ClusteredTable(member.table(), seed, mine, config.id());
+          return director.deploy(new ClusteredStart(table, seedName, fromFile && !config.services().isEmpty()))
+              .map(director)
+              .recover(e -> member.vertx().close().transform(v -> Future.failedFuture(e)));
+        });
+  }
+
+  private static String root(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  private record ClusteredStart(ClusteredTable table, String seedName, boolean fileHasServices) {}
+
+  /** The config file's services, each at the table's version, so that each has its own ETag. */
+  static ServiceTable stamped(long version, List<VirtualService> services) {
+    return ServiceTable.of(version, services.stream().map(s -> s.withServers(s.servers(), version)).toList());
   }
 
   /**
@@ -73,13 +135,13 @@ public final class Director {
       return new StartupTable(saved.get().table(), "the saved table in " + stateDir.resolve(StateFile.NAME));
     }
     long version = saved.map(s -> s.table().version() + 1).orElse(1L);
-    ServiceTable table = ServiceTable.of(version, config.services());
+    ServiceTable table = stamped(version, config.services());
     String reason = !fromFile ? "an empty table"
         : saved.isPresent() ? "the config file, which changed since the saved table was written" : "the config file";
     return new StartupTable(table, reason);
   }
 
-  private Future<Void> deploy() {
+  private Future<Void> deploy(ClusteredStart clustered) {
     RoutingTable routing = new RoutingTable();
     String digest = config.digest();
     DataPlaneOptions dataPlane = new DataPlaneOptions(config.connectRetries(), config.connectTimeout(),
@@ -89,17 +151,46 @@ public final class Director {
         .put("version", Version.VALUE)
         .put("directorId", config.id())
         .put("connectionTableSize", 4096)
-        .put("nativeTransport", vertx.isNativeTransportEnabled());
+        .put("nativeTransport", vertx.isNativeTransportEnabled())
+        .put("cluster", cluster == null ? null : cluster.settings().name());
     admin = new AdminApiVerticle(config.admin().host(), config.admin().port(), info);
-    return vertx.deployVerticle(new ServiceTableVerticle(startup.table(), new StateFile(stateDir, digest), config.id()))
-        .compose(id -> vertx.deployVerticle(new HealthProbeVerticle(config.id(), config.execChecks())))
+    StateFile stateFile = new StateFile(stateDir, digest);
+    ServiceTableVerticle table = clustered == null
+        ? new ServiceTableVerticle(startup.table(), stateFile, config.id())
+        : new ServiceTableVerticle(clustered.table(), stateFile, config.id());
+    return vertx.deployVerticle(table)
+        .compose(id -> {
+          if (clustered != null) {
+            startup = new StartupTable(table.table(), clusteredReason(table.startedBy(), clustered));
+          }
+          return vertx.deployVerticle(new HealthProbeVerticle(config.id(), config.execChecks()));
+        })
         .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;
-          return vertx.deployVerticle(admin);
+          return vertx.deployVerticle(new DirectorsVerticle(cluster, config.id()));
         })
+        .compose(id -> vertx.deployVerticle(new StatsVerticle(config.id())))
+        .compose(id -> vertx.deployVerticle(admin))
         .mapEmpty();
+  }
+
+  private String clusteredReason(ClusteredTable.Start how, ClusteredStart clustered) {
+    String name = "cluster \"" + cluster.settings().name() + "\"";
+    boolean fileUsed = how == ClusteredTable.Start.FOUNDED && clustered.seedName().equals("the config file");
+    String unused = clustered.fileHasServices() && !fileUsed
+        ? "; the config file's services were not used (docs/cluster.md)" : "";
+    return switch (how) {
+      case FOUNDED -> clustered.seedName() + ", which started " + name + unused;
+      case JOINED -> "the table of " + name + unused;
+      case MERGED -> "the table of " + name + ", merged with this director's saved table" + unused;
+    };
+  }
+
+  /** The cluster this director is a member of; null when standalone. */
+  public ClusterMember cluster() {
+    return cluster;
   }
 
   public Vertx vertx() {

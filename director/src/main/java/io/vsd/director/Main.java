@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
- * {@code bin/vsd [--config FILE] [--admin HOST:PORT] [--state-dir DIR] [--demo]}, and
+ * {@code bin/vsd [--config FILE] [--admin HOST:PORT] [--state-dir DIR] [--demo] [--cluster ...]}, and
  * {@code bin/vsd --check-config FILE}.
  */
 public final class Main {
@@ -23,6 +23,8 @@ public final class Main {
 
   static final String USAGE = """
       usage: vsd [--config FILE] [--admin HOST:PORT] [--state-dir DIR] [--drain-timeout DURATION] [--demo]
+                 [--node-id ID] [--cluster [--cluster-name NAME] [--cluster-port PORT]
+                 [--cluster-members IP:PORT,...] [--cluster-interface IP]]
              vsd --check-config FILE
              vsd --version | --help
         --config FILE        YAML config file (docs/configuration.md)
@@ -30,6 +32,12 @@ public final class Main {
         --state-dir DIR      where the table is saved (default $HOME/.local/state/vsd)
         --drain-timeout D    on SIGTERM, how long open connections may finish (default 30s)
         --demo               also start three demo real servers and a demo service on 127.0.0.1:8080
+        --node-id ID         this director's id (director.id; default: the host name)
+        --cluster            join a cluster of directors over Hazelcast (docs/cluster.md)
+        --cluster-name NAME  only members with this name join (default vsd)
+        --cluster-port PORT  this director's cluster port (default 5701)
+        --cluster-members L  the other directors, IP:PORT separated by commas (TCP/IP join, no multicast)
+        --cluster-interface IP  the address to listen on and advertise for the cluster
         --check-config FILE  validate FILE, print every error with its location, and exit""";
 
   public static void main(String[] args) {
@@ -42,6 +50,12 @@ public final class Main {
     String stateDir = null;
     String drain = null;
     boolean demo = false;
+    boolean cluster = false;
+    String clusterName = null;
+    String clusterPort = null;
+    String clusterMembers = null;
+    String clusterInterface = null;
+    String nodeId = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       try {
@@ -62,6 +76,12 @@ public final class Main {
           case "--state-dir" -> stateDir = value(args, ++i, a);
           case "--drain-timeout" -> drain = value(args, ++i, a);
           case "--demo" -> demo = true;
+          case "--cluster" -> cluster = true;
+          case "--cluster-name" -> clusterName = value(args, ++i, a);
+          case "--cluster-port" -> clusterPort = value(args, ++i, a);
+          case "--cluster-members" -> clusterMembers = value(args, ++i, a);
+          case "--cluster-interface" -> clusterInterface = value(args, ++i, a);
+          case "--node-id" -> nodeId = value(args, ++i, a);
           default -> throw new IllegalArgumentException("unknown option " + a + " (see vsd --help)");
         }
       } catch (IllegalArgumentException e) {
@@ -83,7 +103,9 @@ public final class Main {
       } else {
         cfg = config == null ? DirectorConfig.defaults() : ConfigLoader.load(config);
       }
-      cfg = cfg.withOverrides(admin, stateDir == null ? null : Path.of(stateDir), drain);
+      cfg = cfg.withOverrides(admin, stateDir == null ? null : Path.of(stateDir), drain)
+          .withClusterOverrides(new DirectorConfig.ClusterOverrides(cluster, clusterName, clusterPort, clusterMembers,
+              clusterInterface, nodeId));
     } catch (ConfigException e) {
       e.errors().forEach(err::println);
       err.println("vsd: " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s")
@@ -127,6 +149,11 @@ public final class Main {
     out.printf("vsd %s: director %s started from %s (table version %d, %d virtual service%s)%n", Version.VALUE,
         cfg.id(), director.startupTable().reason(), director.startupTable().table().version(), services,
         services == 1 ? "" : "s");
+    if (director.cluster() != null) {
+      var member = director.cluster();
+      out.printf("vsd: cluster \"%s\": member %s; directors: %s%n", member.settings().name(), member.address(),
+          String.join(", ", member.directors().stream().map(d -> d.id()).toList()));
+    }
     out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.admin().host()),
         director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
     if (demo) {
@@ -139,6 +166,16 @@ public final class Main {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
+    // Any other way out of the JVM (SIGHUP, System.exit) still drains and leaves the cluster: Vert.x and
+    // vertx-hazelcast register no hook of their own, and a member that just vanishes is only noticed by the
+    // others when its heartbeats time out.
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread hook = new Thread(() -> {
+      if (stopped.compareAndSet(false, true)) {
+        director.stop();
+      }
+    }, "vsd-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       stop.await();
     } catch (InterruptedException e) {
@@ -146,7 +183,9 @@ public final class Main {
     }
     out.println("vsd: stopping: no new connections; open ones may finish within " + cfg.drainTimeout().toSeconds() + " s");
     out.flush();
-    director.stop();
+    if (stopped.compareAndSet(false, true)) {
+      director.stop();
+    }
     out.println("vsd: stopped");
     return 0;
   }

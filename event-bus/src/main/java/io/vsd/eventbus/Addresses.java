@@ -14,6 +14,8 @@ public final class Addresses {
   public static final String STATS = "vsd.stats";
   /** Published: directors joining and leaving the cluster. */
   public static final String DIRECTORS = "vsd.directors";
+  /** Local request/reply: the directors in the cluster now (this one alone when standalone). */
+  public static final String DIRECTORS_VIEW = "vsd.directors.view";
 
   /** Request/reply: commands to the service table (the single writer of the table). */
   public static final String TABLE = "vsd.table";

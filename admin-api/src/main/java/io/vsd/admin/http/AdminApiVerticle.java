@@ -20,6 +20,10 @@ import io.vsd.eventbus.TableCommands;
  * The admin HTTP API under /api/v1 (docs/admin-api.md). It owns no state: writes are commands to the service
  * table on {@link Addresses#TABLE}, and live counts come from the data plane on
  * {@link Addresses#DATA_PLANE_STATUS}.
+ *
+ * <p>Every service carries an ETag, its version; a write with If-Match is made only if the resource is still
+ * at that version, and is otherwise answered 412, so that two administrators cannot overwrite each other's
+ * changes unseen (the table verticle checks it, against the cluster's newest table in a cluster).
  */
 public final class AdminApiVerticle extends VerticleBase {
   /** Bodies above this are refused with 413: the largest real request, a service with its servers, is far smaller. */
@@ -55,6 +59,7 @@ public final class AdminApiVerticle extends VerticleBase {
     router.route("/api/*").handler(this::checkMediaType);
 
     router.get("/api/v1/info").handler(ctx -> json(ctx, 200, info));
+    router.get("/api/v1/cluster").handler(this::cluster);
     router.get("/api/v1/services").handler(this::listServices);
     router.post("/api/v1/services").handler(ctx -> withBody(ctx, body ->
         change(ctx, command(TableCommands.ADD_SERVICE, null, null, body), 201)));
@@ -152,10 +157,49 @@ public final class AdminApiVerticle extends VerticleBase {
     return new JsonObject().put("action", action).put("service", service).put("server", server).put("body", body);
   }
 
+  /** A strong entity-tag for a version: {@code "7"}. */
+  static String etag(long version) {
+    return "\"" + version + "\"";
+  }
+
+  /**
+   * An If-Match header as the table verticle takes it: "*", or the versions it names (a list, maybe empty).
+   * Weak tags ({@code W/"7"}) never match, as If-Match compares strongly; anything else that is not a
+   * version is a tag no resource has. Null when there is no header.
+   */
+  static Object ifMatch(String header) {
+    if (header == null) {
+      return null;
+    }
+    if (header.trim().equals("*")) {
+      return "*";
+    }
+    JsonArray versions = new JsonArray();
+    for (String tag : header.split(",")) {
+      String t = tag.trim();
+      if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+        t = t.substring(1, t.length() - 1);
+      } else if (t.startsWith("W/")) {
+        continue;
+      }
+      if (t.matches("\\d{1,18}")) {
+        versions.add(Long.parseLong(t));
+      }
+    }
+    return versions;
+  }
+
   /** Sends a change to the table, waits until this director runs on it, then answers. */
   private void change(RoutingContext ctx, JsonObject command, int successStatus) {
+    Object ifMatch = ifMatch(ctx.request().getHeader("If-Match"));
+    if (ifMatch != null) {
+      command.put("ifMatch", ifMatch);
+    }
     table(command).onSuccess(reply -> {
       if (!reply.getBoolean("ok", false)) {
+        if (reply.getValue("version") != null) {
+          ctx.response().putHeader("ETag", etag(reply.getLong("version")));
+        }
         ProblemResponse.refusal(ctx, reply);
         return;
       }
@@ -165,6 +209,8 @@ public final class AdminApiVerticle extends VerticleBase {
           ctx.response().setStatusCode(204).end();
           return;
         }
+        // Every change stamps the service it changes with the new table version: that is its ETag now.
+        ctx.response().putHeader("ETag", etag(version));
         Object result = reply.getValue("result");
         if (result instanceof JsonObject service && service.containsKey("servers") && a.succeeded()) {
           String key = service.getString("protocol") + "/" + service.getString("address");
@@ -192,6 +238,15 @@ public final class AdminApiVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(Addresses.DATA_PLANE_STATUS, new JsonObject())
         .map(Message::body)
         .otherwise(new JsonObject());
+  }
+
+  /** The membership view (docs/cluster.md): this director alone when standalone. */
+  private void cluster(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.DIRECTORS_VIEW, new JsonObject())
+        .map(Message::body)
+        .otherwise(e -> new JsonObject().put("cluster", (Object) null).put("self", info.getString("directorId"))
+            .put("directors", new JsonArray().add(new JsonObject().put("id", info.getString("directorId")))))
+        .onSuccess(view -> json(ctx, 200, view));
   }
 
   private void listServices(RoutingContext ctx) {
@@ -251,7 +306,13 @@ public final class AdminApiVerticle extends VerticleBase {
       Future.join(dataPlaneStatus(), healthStatus()).onComplete(both -> {
         // Both recover to an empty view, so join always succeeds; the health view rides with the data plane's.
         JsonObject status = both.result().<JsonObject>resultAt(0).copy().put(HEALTH, both.result().<JsonObject>resultAt(1));
-        Object body = view.apply(reply.getJsonObject("result"), status);
+        JsonObject result = reply.getJsonObject("result");
+        // A service's ETag is its version (its real servers share it); the list's is the table's version.
+        Long version = result.getLong("version");
+        Object body = view.apply(result, status);
+        if (version != null) {
+          ctx.response().putHeader("ETag", etag(version));
+        }
         if (body == null) {
           ProblemResponse.send(ctx, 404, "not-found", "Not found", "no real server " + ctx.pathParam("server")
               + " in virtual service " + serviceKey(ctx));

@@ -1,5 +1,6 @@
 package io.vsd.director.config;
 
+import io.vsd.eventbus.cluster.ClusterSettings;
 import io.vsd.services.model.VirtualService;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param services       the virtual services, in file order, each at version 0
  * @param digest         SHA-256 (lower-case hex) of the file's bytes; null when there is no file. The state
  *                       file records it, so a restart can tell an edited config file from the same one.
+ * @param cluster        how to join a cluster; {@link ClusterSettings#STANDALONE} by default
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
                              Duration connectTimeout, int connectRetries, boolean execChecks,
-                             List<VirtualService> services, String digest) {
+                             List<VirtualService> services, String digest, ClusterSettings cluster) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -34,13 +36,14 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(cluster, "cluster");
     services = List.copyOf(services);
   }
 
   /** Running with no config file: every setting at its default, no services, no digest. */
   public static DirectorConfig defaults() {
     return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, List.of(), null);
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, List.of(), null, ClusterSettings.STANDALONE);
   }
 
   /** {@code $HOME/.local/state/vsd}. */
@@ -74,6 +77,62 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, execChecks, services, digest);
+        connectRetries, execChecks, services, digest, cluster);
+  }
+
+  /**
+   * The command line's cluster options over the file's {@code cluster:} section ({@code --cluster},
+   * {@code --cluster-name}, {@code --cluster-port}, {@code --cluster-members}, {@code --cluster-interface}) and
+   * {@code --node-id} over {@code director.id}. A null leaves the setting as it is.
+   *
+   * @throws IllegalArgumentException with an operator's message when an option is malformed, or names a
+   *     cluster setting while the director is not clustered
+   */
+  public DirectorConfig withClusterOverrides(ClusterOverrides o) {
+    String newId = id;
+    if (o.nodeId() != null) {
+      if (!DirectorSection.isValidId(o.nodeId())) {
+        throw new IllegalArgumentException("--node-id must be a name of letters, digits, '.', '-' and '_', got \""
+            + o.nodeId() + "\"");
+      }
+      newId = o.nodeId();
+    }
+    ClusterSettings c = o.cluster() ? cluster.withEnabled(true) : cluster;
+    String given = o.name() != null ? "--cluster-name" : o.port() != null ? "--cluster-port"
+        : o.members() != null ? "--cluster-members" : o.iface() != null ? "--cluster-interface" : null;
+    if (given != null && !c.enabled()) {
+      throw new IllegalArgumentException(given + " needs --cluster (or a cluster: section in the config file)");
+    }
+    try {
+      if (o.name() != null) {
+        c = c.withName(ClusterSection.name(o.name()));
+      }
+      if (o.port() != null) {
+        int port = ClusterSection.port(o.port().matches("\\d{1,9}") ? Integer.parseInt(o.port()) : o.port(), "--cluster-port");
+        c = c.withPort(port);
+      }
+      if (o.members() != null) {
+        java.util.List<String> members = new java.util.ArrayList<>();
+        for (String m : o.members().split(",")) {
+          if (!m.isBlank()) {
+            members.add(ClusterSection.member(m.trim(), c.port()));
+          }
+        }
+        c = c.withMembers(members);
+      }
+      if (o.iface() != null) {
+        c = c.withInterface(ClusterSection.ip(o.iface(), "--cluster-interface"));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, services,
+        digest, c);
+  }
+
+  /** The command line's cluster options; null where not given. */
+  public record ClusterOverrides(boolean cluster, String name, String port, String members, String iface,
+                                 String nodeId) {
+    public static final ClusterOverrides NONE = new ClusterOverrides(false, null, null, null, null, null);
   }
 }

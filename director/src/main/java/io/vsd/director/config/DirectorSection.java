@@ -61,6 +61,10 @@ final class DirectorSection {
     return false;
   }
 
+  static boolean isValidId(String id) {
+    return ID.matcher(id).matches();
+  }
+
   private static String id(Object value, String at, List<Problem> problems) {
     if (value == null) {
       return HostName.local();

@@ -76,7 +76,8 @@ public final class SchedulingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     health = new HealthRouting(vertx, directorId);
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.CONFIG,
+    // Local: in a cluster, this director's table verticle hands it every change, in order (docs/cluster.md).
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.CONFIG,
         m -> onChange(ConfigChange.fromJson(m.body())));
     // Local: only this director's probes say what this director's routes do.
     MessageConsumer<JsonObject> healthEvents = vertx.eventBus().localConsumer(Addresses.HEALTH, m -> onHealth(m.body()));

@@ -3,6 +3,7 @@ package io.vsd.services.table;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -25,43 +26,118 @@ import java.util.List;
  * The single writer of the virtual-service table. It takes commands on {@link Addresses#TABLE} one at a
  * time, validates them, saves the new table through its {@link TableStore}, publishes the change on
  * {@link Addresses#CONFIG}, and only then replies. A refused command changes nothing.
+ *
+ * <p>In a cluster (with a {@link ClusteredTable}) the table is the cluster's: a command is committed with a
+ * compare-and-set on the cluster's table and, when another director changed it first, run again on the newer
+ * table. Changes made by other directors are followed (an event per change, and a check every second) and
+ * published on this director only, so that its scheduling verticle gets every change exactly once and in
+ * order, one version at a time. Its own commits are published to the whole cluster. docs/cluster.md.
  */
 public final class ServiceTableVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ServiceTableVerticle.class.getName());
+  /** How often a clustered director compares its table with the cluster's, in case an event was missed. */
+  static final long RECONCILE_MS = 1_000;
+  /** How many times a command is run again after losing a compare-and-set to another director. */
+  private static final int MAX_ATTEMPTS = 50;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final TableStore store;
   private final String directorId;
+  private final ClusteredTable cluster;
   private ServiceTable table;
   private MessageConsumer<JsonObject> consumer;
   /** Commands run strictly one after another, each on the table the previous one left. */
   private Future<Void> queue = Future.succeededFuture();
 
+  // Clustered only.
+  private ReplicatedTable replicated;
+  /** The cluster's table as the text last read or written: the expected value of the next compare-and-set. */
+  private String replicatedRaw;
+  private ClusteredTable.Start start;
+  private AutoCloseable listening;
+  private long reconcileTimer = -1;
+  private boolean reconcileQueued;
+  private boolean stopping;
+  private Future<Void> saving = Future.succeededFuture();
+  private boolean saveRunning;
+  private Promise<Void> pendingSave;
+  private ReplicatedTable toSave;
+
   public ServiceTableVerticle(ServiceTable initial, TableStore store, String directorId) {
     this.table = initial;
     this.store = store;
     this.directorId = directorId;
+    this.cluster = null;
+  }
+
+  /** A clustered table verticle: it starts from what {@code cluster} agrees on with the cluster. */
+  public ServiceTableVerticle(ClusteredTable cluster, TableStore store, String directorId) {
+    this.table = null;
+    this.store = store;
+    this.directorId = directorId;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().localConsumer(Addresses.TABLE, this::enqueue);
-    return vertx.executeBlocking(() -> {
-      store.save(table);
-      return null;
-    }).compose(v -> consumer.completion());
+    if (cluster == null) {
+      return vertx.executeBlocking(() -> {
+        store.save(table);
+        return null;
+      }).compose(v -> consumer.completion());
+    }
+    // Listen before reading the cluster's table, so that no change falls between the two. Changes and commands
+    // that come meanwhile queue up behind the join.
+    Future<Void> joined = vertx.executeBlocking(() -> {
+      listening = cluster.shared().listen(raw -> context.runOnContext(v -> enqueue(() -> converge(raw, true))));
+      return cluster.join();
+    }).compose(j -> {
+      start = j.start();
+      hold(j.step());
+      reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+      return save(replicated);
+    });
+    queue = joined;
+    return joined.compose(v -> consumer.completion());
+  }
+
+  @Override
+  public Future<?> stop() throws Exception {
+    stopping = true;
+    if (listening != null) {
+      listening.close();
+    }
+    vertx.cancelTimer(reconcileTimer);
+    return saving.otherwiseEmpty();
+  }
+
+  /** Clustered: how this director came by its first table. Null when standalone. */
+  public ClusteredTable.Start startedBy() {
+    return start;
+  }
+
+  /** The table held now. For the composition root's start-up message; read it on this verticle's context. */
+  public ServiceTable table() {
+    return table;
+  }
+
+  private void enqueue(java.util.function.Supplier<Future<Void>> step) {
+    queue = queue.transform(ignored -> step.get());
   }
 
   private void enqueue(Message<JsonObject> message) {
-    queue = queue.transform(ignored -> handle(message));
+    enqueue(() -> handle(message, 1));
   }
 
-  private Future<Void> handle(Message<JsonObject> message) {
+  private Future<Void> handle(Message<JsonObject> message, int attempt) {
     JsonObject cmd = message.body() == null ? new JsonObject() : message.body();
     String action = cmd.getString("action", "");
     ServiceTable next;
     Object result;
     ConfigChange.Kind kind;
     try {
+      checkIfMatch(cmd, action);
       switch (action) {
         case TableCommands.LIST -> {
           message.reply(ok(table.version(), table.toJson()));
@@ -118,11 +194,18 @@ public final class ServiceTableVerticle extends VerticleBase {
         default -> throw new TableException(TableException.Kind.VALIDATION, "unknown table command \"" + action + "\"");
       }
     } catch (TableException e) {
-      message.reply(refusal(e));
+      JsonObject refusal = refusal(e);
+      if (e.kind() == TableException.Kind.PRECONDITION_FAILED) {
+        refusal.put("version", targetVersion(cmd, action));
+      }
+      message.reply(refusal);
       return Future.succeededFuture();
     }
     ServiceTable committed = next;
     ServiceKey changedKey = kind == ConfigChange.Kind.CLEARED ? null : key(cmd, next);
+    if (cluster != null) {
+      return commitToCluster(message, attempt, cmd, action, committed, kind, changedKey);
+    }
     return vertx.<Void>executeBlocking(() -> {
       store.save(committed);
       return null;
@@ -145,6 +228,201 @@ public final class ServiceTableVerticle extends VerticleBase {
           "the change could not be saved, so it was not applied: " + e.getMessage())));
       return Future.<Void>succeededFuture();
     });
+  }
+
+  // ---- clustered ----
+
+  /**
+   * Commits a command's table with a compare-and-set on the cluster's. When another director changed the
+   * cluster's table first, that table is taken (and followed here), and the command is run again on it: its
+   * checks (If-Match, exists, already exists) are made against the newer table.
+   */
+  private Future<Void> commitToCluster(Message<JsonObject> message, int attempt, JsonObject cmd, String action,
+                                       ServiceTable committed, ConfigChange.Kind kind, ServiceKey changedKey) {
+    long now = System.currentTimeMillis();
+    ReplicatedTable next = replicated.after(committed, kind, directorId, now);
+    String nextRaw = next.encode();
+    String expected = replicatedRaw;
+    return vertx.executeBlocking(() -> cluster.commit(expected, nextRaw)).transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.ERROR, "could not write the cluster's service table; the change was not applied",
+            ar.cause());
+        message.reply(refusal(new TableException(TableException.Kind.INTERNAL,
+            "the change could not be written to the cluster, so it was not applied: " + ar.cause().getMessage())));
+        return Future.succeededFuture();
+      }
+      if (!ar.result()) {
+        if (attempt >= MAX_ATTEMPTS) {
+          message.reply(refusal(new TableException(TableException.Kind.INTERNAL,
+              "the cluster's table kept changing under this change (" + attempt + " attempts); it was not applied")));
+          return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(cluster::read)
+            .compose(raw -> converge(raw, false))
+            .transform(v -> handle(message, attempt + 1));
+      }
+      ServiceTable before = table;
+      hold(new ClusteredTable.Step(next, nextRaw, true));
+      JsonObject state = changedKey == null || kind == ConfigChange.Kind.SERVICE_DELETED ? null
+          : ServiceJson.toJson(committed.service(changedKey));
+      ConfigChange change = new ConfigChange(committed.version(), kind,
+          changedKey == null ? null : changedKey.toString(), state, directorId, now);
+      vertx.eventBus().publish(Addresses.CONFIG, change.toJson());
+      Object reply = switch (action) {
+        case TableCommands.ADD_SERVER, TableCommands.EDIT_SERVER -> ServiceJson.toJson(
+            committed.server(changedKey, serverEndpoint(cmd, committed.service(changedKey))));
+        default -> state;
+      };
+      if (committed.version() != before.version() + 1) {
+        LOG.log(System.Logger.Level.ERROR, "table version went from " + before.version() + " to "
+            + committed.version() + " in one command");
+      }
+      // Committed to the cluster: the change stands even if this director's file cannot be written.
+      return save(next).transform(saved -> {
+        if (saved.failed()) {
+          LOG.log(System.Logger.Level.ERROR, "could not save the state file; the change is in the cluster's table",
+              saved.cause());
+        }
+        message.reply(ok(committed.version(), reply));
+        return Future.<Void>succeededFuture();
+      });
+    });
+  }
+
+  /** Takes the cluster's table {@code raw} (from an event, a check, or a lost compare-and-set) into account. */
+  private Future<Void> converge(String raw, boolean fromEvent) {
+    // The common case, another director's commit, is taken on the event loop: no hop to a worker thread, and no
+    // wait behind a state file being written.
+    ClusteredTable.Step quick = ClusteredTable.quick(replicated, replicatedRaw, raw, fromEvent);
+    if (quick == ClusteredTable.NOTHING) {
+      return Future.succeededFuture();
+    }
+    if (quick != null) {
+      follow(quick);
+      return Future.succeededFuture();
+    }
+    ReplicatedTable current = replicated;
+    String currentRaw = replicatedRaw;
+    return vertx.executeBlocking(() -> cluster.converge(current, currentRaw, raw, fromEvent)).transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.WARNING, "could not compare the service table with the cluster's: " + ar.cause());
+      } else if (ar.result() != null) {
+        follow(ar.result());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void reconcile() {
+    if (reconcileQueued || stopping) {
+      return;
+    }
+    reconcileQueued = true;
+    enqueue(() -> vertx.executeBlocking(cluster::read)
+        .compose(raw -> converge(raw, false))
+        .onComplete(ar -> reconcileQueued = false)
+        .otherwiseEmpty());
+  }
+
+  /** Holds a table the cluster agreed on, publishing the changes that lead to it one version at a time. */
+  private void follow(ClusteredTable.Step step) {
+    ServiceTable before = table;
+    hold(step);
+    List<ConfigChange> changes = ReplicatedTable.changes(before, table, replicated.origin(), replicated.time());
+    if (!changes.isEmpty() && changes.getFirst().version() <= before.version()) {
+      LOG.log(System.Logger.Level.ERROR, "the cluster's table went from version " + before.version() + " to "
+          + table.version() + " with " + changes.size() + " changes; the routing may miss some until the next change");
+    }
+    // Our own merges go to the whole cluster; what others wrote, they published already.
+    DeliveryOptions to = step.mine() ? new DeliveryOptions() : LOCAL;
+    changes.forEach(c -> vertx.eventBus().publish(Addresses.CONFIG, c.toJson(), to));
+    if (!stopping) {
+      save(replicated).onFailure(e -> LOG.log(System.Logger.Level.ERROR, "could not save the state file", e));
+    }
+  }
+
+  private void hold(ClusteredTable.Step step) {
+    replicated = step.table();
+    replicatedRaw = step.raw();
+    table = replicated.table();
+  }
+
+  /**
+   * Saves to the state file off the event loop, one save at a time; saves asked for while one runs are folded
+   * into one of the newest table. The future completes once {@code t}, or a newer table, is on disk.
+   */
+  private Future<Void> save(ReplicatedTable t) {
+    toSave = t;
+    if (pendingSave == null) {
+      pendingSave = Promise.promise();
+    }
+    Future<Void> done = pendingSave.future();
+    if (!saveRunning) {
+      runSave();
+    }
+    return done;
+  }
+
+  private void runSave() {
+    saveRunning = true;
+    ReplicatedTable t = toSave;
+    Promise<Void> done = pendingSave;
+    toSave = null;
+    pendingSave = null;
+    // Not ordered with this verticle's other blocking calls (one save runs at a time anyway): a slow fsync must
+    // not hold up the compare-and-sets and reads behind it.
+    saving = vertx.<Void>executeBlocking(() -> {
+      store.save(t.table(), t.historyJson());
+      return null;
+    }, false).onComplete(ar -> {
+      saveRunning = false;
+      done.handle(ar);
+      if (pendingSave != null) {
+        runSave();
+      }
+    });
+  }
+
+  // ---- If-Match ----
+
+  /**
+   * A write that names versions (the admin API's If-Match) is refused with PRECONDITION_FAILED unless the
+   * resource it changes is at one of them: the service for a service's or a real server's path, the table for
+   * the list (add-service, clear). "*" only asks that the resource exists. A missing resource is NOT_FOUND
+   * first, as HTTP has it.
+   */
+  private void checkIfMatch(JsonObject cmd, String action) {
+    Object wanted = cmd.getValue("ifMatch");
+    if (wanted == null || "*".equals(wanted) || action.equals(TableCommands.LIST)
+        || action.equals(TableCommands.GET_SERVICE)) {
+      return;
+    }
+    long current = targetVersion(cmd, action);
+    if (wanted instanceof JsonArray list) {
+      for (Object o : list) {
+        if (o instanceof Number n && n.longValue() == current) {
+          return;
+        }
+      }
+    }
+    String what = action.equals(TableCommands.ADD_SERVICE) || action.equals(TableCommands.CLEAR)
+        ? "the table" : "virtual service " + key(cmd);
+    throw new TableException(TableException.Kind.PRECONDITION_FAILED, what + " is at version " + current
+        + " (ETag \"" + current + "\"), not at the version If-Match names: it changed since it was read;"
+        + " read it again and retry");
+  }
+
+  /** The version If-Match is compared with; throws NOT_FOUND for a missing service or real server. */
+  private long targetVersion(JsonObject cmd, String action) {
+    return switch (action) {
+      case TableCommands.ADD_SERVICE, TableCommands.CLEAR -> table.version();
+      case TableCommands.EDIT_SERVER, TableCommands.DELETE_SERVER -> {
+        ServiceKey key = key(cmd);
+        table.server(key, endpoint(cmd));
+        yield table.service(key).version();
+      }
+      default -> table.service(key(cmd)).version();
+    };
   }
 
   private static JsonObject ok(long version, Object result) {

@@ -26,8 +26,12 @@ public final class StateFile implements TableStore {
   private final Path dir;
   private final String configDigest;
 
-  /** What a state file held. */
-  public record Saved(ServiceTable table, String configDigest) {}
+  /**
+   * What a state file held.
+   *
+   * @param history a clustered director's deletions ({@link ReplicatedTable#historyJson()}), or null
+   */
+  public record Saved(ServiceTable table, String configDigest, JsonObject history) {}
 
   public StateFile(Path dir, String configDigest) {
     this.dir = dir;
@@ -50,7 +54,11 @@ public final class StateFile implements TableStore {
       throw new IOException("state file " + file + " is not valid JSON: " + e.getMessage(), e);
     }
     try {
-      return Optional.of(new Saved(ServiceTable.fromJson(json), json.getString("configDigest")));
+      Saved saved = new Saved(ServiceTable.fromJson(json), json.getString("configDigest"), json.getJsonObject("cluster"));
+      if (saved.history() != null) {
+        ReplicatedTable.fromJson(saved.table(), saved.history(), null, 0);
+      }
+      return Optional.of(saved);
     } catch (RuntimeException e) {
       throw new IOException("state file " + file + " holds an invalid table: " + e.getMessage(), e);
     }
@@ -58,8 +66,17 @@ public final class StateFile implements TableStore {
 
   @Override
   public void save(ServiceTable table) throws IOException {
+    save(table, null);
+  }
+
+  /** {@inheritDoc} The history goes under "cluster". */
+  @Override
+  public void save(ServiceTable table, JsonObject history) throws IOException {
     Files.createDirectories(dir);
     JsonObject json = table.toJson().put("configDigest", configDigest).put("savedAt", System.currentTimeMillis());
+    if (history != null) {
+      json.put("cluster", history);
+    }
     byte[] bytes = json.encodePrettily().getBytes(StandardCharsets.UTF_8);
     Path tmp = Files.createTempFile(dir, NAME, ".tmp");
     try {
