@@ -39,13 +39,16 @@ final class LeastConnection implements Scheduler {
     return least < 0 ? null : t.destinations[least];
   }
 
-  /** The same choice when nothing needs checking and the words lie in order: a straight read of the slab. */
+  /**
+   * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
+   * is the first candidate): a straight read of the slab.
+   */
   private static int scan(long[] cells, int run, int n) {
-    int least = -1;
-    int leastOverhead = Integer.MAX_VALUE;
-    for (int i = 0; i < n; i++) {
+    int least = 0;
+    int leastOverhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run));
+    for (int i = 1; i < n; i++) {
       int overhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run + i));
-      if (least < 0 || overhead < leastOverhead) {
+      if (overhead < leastOverhead) {
         least = i;
         leastOverhead = overhead;
       }

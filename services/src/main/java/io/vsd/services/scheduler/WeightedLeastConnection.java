@@ -61,14 +61,17 @@ final class WeightedLeastConnection implements Scheduler {
     return least;
   }
 
-  /** The same choice when nothing needs checking and the words lie in order: a straight read of the slab. */
+  /**
+   * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
+   * is the first candidate): a straight read of the slab.
+   */
   private static int scan(long[] cells, int run, int[] weights) {
-    int least = -1;
-    long leastOverhead = 0;
-    long leastWeight = 0;
-    for (int i = 0; i < weights.length; i++) {
+    int least = 0;
+    long leastOverhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run));
+    long leastWeight = weights[0];
+    for (int i = 1; i < weights.length; i++) {
       long overhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run + i));
-      if (least < 0 || leastOverhead * weights[i] > overhead * leastWeight) {
+      if (leastOverhead * weights[i] > overhead * leastWeight) {
         least = i;
         leastOverhead = overhead;
         leastWeight = weights[i];
