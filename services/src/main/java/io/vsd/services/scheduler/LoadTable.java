@@ -79,12 +79,6 @@ final class LoadTable {
     return context.triedCount() > 0 || load == null || load.anyFlagged();
   }
 
-  /** The counts word of server i, read as a scan reads it. */
-  long word(int i) {
-    long[] c = cells;
-    return ConnectionCounts.wordAt(c != null ? c : pages[i], slots[i]);
-  }
-
   /**
    * {@link Destination#available} for server i. {@code anyTried} is {@code context.triedCount() > 0}, read
    * once per pick: almost every pick is a first try, and skips the tried list.
