@@ -8,53 +8,96 @@ import java.lang.invoke.VarHandle;
  * OVERLOAD flag. One instance lives as long as the real server stays in its service, across snapshots, so
  * an edit keeps the counts. Updated by the data plane from any event loop, hence the atomics.
  *
- * <p>Both counts live in one word, {@code active << 32 | inactive}, changed by one atomic add: the lc
- * family reads a server's overhead in one load, with no pointer to follow, and a half-close moves a
- * connection from one count to the other at once.
+ * <p>Both counts live in one word, {@code active << 32 | inactive}, changed by one atomic add, so the lc
+ * family reads a server's overhead in one load and a half-close moves a connection from one count to the
+ * other at once.
+ *
+ * <p>The word is not a field of this object but a cell of a {@code long[]}: until the counts join a service
+ * (the first snapshot that holds them, see {@link ServiceLoad#attach}), a private one-cell array; from then
+ * on, for life, one cell of the service's slab, where the words of the service's servers lie side by side.
+ * A scan of 1000 servers then reads one array of 8 KB instead of following 1000 pointers to objects spread
+ * over the heap. The move into the slab happens once, on the thread that builds snapshots, and is safe
+ * against the data plane updating the counts at the same moment: the private cell is sealed with one atomic
+ * swap, its value copied into the slab, and the new place published; an update that finds the seal waits
+ * for that publication (a few instructions) and goes to the slab.
  */
 public final class ConnectionCounts {
-  private static final VarHandle COUNTS;
+  private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle SLOT;
   private static final VarHandle OVERLOADED;
   private static final long ONE_ACTIVE = 1L << 32;
   private static final long ONE_INACTIVE = 1L;
+  /** A private cell whose word has moved to the service's slab; never a real word (active would be -2^31). */
+  private static final long SEALED = Long.MIN_VALUE;
 
   static {
     try {
-      COUNTS = MethodHandles.lookup().findVarHandle(ConnectionCounts.class, "counts", long.class);
+      SLOT = MethodHandles.lookup().findVarHandle(ConnectionCounts.class, "slot", Slot.class);
       OVERLOADED = MethodHandles.lookup().findVarHandle(ConnectionCounts.class, "overloaded", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private volatile long counts;
+  /**
+   * Where the word is. {@code sealable} only for the private cell: a slab cell never moves, so its updates
+   * are a plain atomic add.
+   */
+  record Slot(long[] cells, int index, boolean sealable) {}
+
+  private volatile Slot slot = new Slot(new long[1], 0, true);
   private volatile boolean overloaded;
   /** The service-wide total this server's active connections are part of; set once (see ServiceLoad). */
   private volatile ServiceLoad serviceLoad;
 
   public int active() {
-    return (int) (counts >> 32);
+    return (int) (word() >> 32);
   }
 
   public int inactive() {
-    return (int) counts;
+    return (int) word();
+  }
+
+  private long word() {
+    for (;;) {
+      Slot s = slot;
+      long c = (long) CELLS.getVolatile(s.cells, s.index);
+      if (c != SEALED) {
+        return c;
+      }
+      Thread.onSpinWait(); // being moved into the slab: the new slot is about to be published
+    }
+  }
+
+  /** The word's place, for a scheduler's scan: a slab cell once {@link #attach}ed. */
+  Slot slot() {
+    return slot;
+  }
+
+  /** IPVS's ip_vs_dest_conn_overhead, active * 256 + inactive, from a word read by a scan. */
+  static int overhead(long word) {
+    return (int) (word >> 32) * 256 + (int) word;
+  }
+
+  /** active + 1, sed's and nq's load, from a word read by a scan. */
+  static int activePlusOne(long word) {
+    return (int) (word >> 32) + 1;
   }
 
   /*
-   * The scheduler's reads below are opaque: atomic and fresh, but without the ordering of a volatile read,
-   * which a scan does not need (it orders nothing by them) and which would stop the JIT from keeping the
-   * scan's arrays and bounds in registers across a loop of 1000 servers.
+   * The scheduler's reads are opaque: atomic and fresh, but without the ordering of a volatile read, which a
+   * scan does not need (it orders nothing by them) and which would stop the JIT from keeping the scan's
+   * arrays and bounds in registers across a loop of 1000 servers.
    */
+
+  /** The word in a slab cell, as a scan reads it. */
+  static long wordAt(long[] cells, int index) {
+    return (long) CELLS.getOpaque(cells, index);
+  }
 
   /** IPVS's ip_vs_dest_conn_overhead: active * 256 + inactive, from one read of both counts. */
   int overhead() {
-    long c = (long) COUNTS.getOpaque(this);
-    return (int) (c >> 32) * 256 + (int) c;
-  }
-
-  /** active + 1, sed's and nq's load. */
-  int activePlusOne() {
-    return (int) ((long) COUNTS.getOpaque(this) >> 32) + 1;
+    return overhead(word());
   }
 
   /** {@link #overloaded()}, for a scan. */
@@ -70,20 +113,46 @@ public final class ConnectionCounts {
     return serviceLoad;
   }
 
-  /** Joins {@code load}, bringing in the connections counted so far (none, outside tests). No-op once joined. */
-  void attach(ServiceLoad load) {
-    if (serviceLoad == null) {
-      serviceLoad = load;
-      load.add(active());
-      if (overloaded) {
-        load.addOverloaded(1);
+  /**
+   * Joins {@code load}: the word moves into a cell of the service's slab, and the connections counted so far
+   * (none, outside tests and the sorry server) join the service's total. No-op once joined. Called by the
+   * thread that builds snapshots.
+   */
+  synchronized void attach(ServiceLoad load) {
+    if (serviceLoad != null) {
+      return;
+    }
+    Slot old = slot;
+    Slot moved = load.allocate();
+    long c = (long) CELLS.getAndSet(old.cells, old.index, SEALED);
+    CELLS.setVolatile(moved.cells, moved.index, c);
+    SLOT.setVolatile(this, moved);
+    serviceLoad = load;
+    load.add((int) (word() >> 32));
+    if (overloaded) {
+      load.addOverloaded(1);
+    }
+  }
+
+  /** Adds {@code delta} to the word; returns the new word. */
+  private long add(long delta) {
+    for (;;) {
+      Slot s = slot;
+      if (!s.sealable) {
+        return (long) CELLS.getAndAdd(s.cells, s.index, delta) + delta;
+      }
+      long c = (long) CELLS.getVolatile(s.cells, s.index);
+      if (c == SEALED) {
+        Thread.onSpinWait(); // being moved into the slab: retry there
+      } else if (CELLS.compareAndSet(s.cells, s.index, c, c + delta)) {
+        return c + delta;
       }
     }
   }
 
   /** A connection to this server is being opened: it counts as active (IPVS's ip_vs_bind_dest). */
   void opened(int upper) {
-    long c = (long) COUNTS.getAndAdd(this, ONE_ACTIVE) + ONE_ACTIVE;
+    long c = add(ONE_ACTIVE);
     int total = (int) (c >> 32) + (int) c;
     addToService(1);
     if (upper > 0 && total >= upper) {
@@ -93,7 +162,7 @@ public final class ConnectionCounts {
 
   /** One side closed: the connection moves from ActiveConn to InActConn. */
   void halfClosed() {
-    COUNTS.getAndAdd(this, ONE_INACTIVE - ONE_ACTIVE);
+    add(ONE_INACTIVE - ONE_ACTIVE);
     addToService(-1);
   }
 
@@ -101,10 +170,10 @@ public final class ConnectionCounts {
   void closed(boolean wasActive, int upper, int lower) {
     long c;
     if (wasActive) {
-      c = (long) COUNTS.getAndAdd(this, -ONE_ACTIVE) - ONE_ACTIVE;
+      c = add(-ONE_ACTIVE);
       addToService(-1);
     } else {
-      c = (long) COUNTS.getAndAdd(this, -ONE_INACTIVE) - ONE_INACTIVE;
+      c = add(-ONE_INACTIVE);
     }
     int total = (int) (c >> 32) + (int) c;
     if (lower > 0) {

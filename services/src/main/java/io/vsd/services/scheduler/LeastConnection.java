@@ -12,23 +12,48 @@ final class LeastConnection implements Scheduler {
 
   @Override
   public Destination pick(PickContext context) {
-    boolean anyTried = context.triedCount() > 0;
-    int[] weights = servers.weights;
-    ConnectionCounts[] counts = servers.counts;
+    LoadTable t = servers;
+    boolean check = t.mustCheck(context);
+    if (!check && t.run >= 0) {
+      int i = scan(t.cells, t.run, t.weights.length);
+      return i < 0 ? null : t.destinations[i];
+    }
+    boolean anyTried = check && context.triedCount() > 0;
+    int[] weights = t.weights;
+    int[] slots = t.slots;
+    long[] cells = t.cells;
+    long[][] pages = t.pages;
     int least = -1;
     int leastOverhead = Integer.MAX_VALUE;
-    for (int i = 0; i < counts.length; i++) {
-      ConnectionCounts c = counts[i];
-      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] <= 0 || check && !t.available(i, context, anyTried)) {
         continue;
       }
-      int overhead = c.overhead();
+      long word = ConnectionCounts.wordAt(cells != null ? cells : pages[i], slots[i]);
+      int overhead = ConnectionCounts.overhead(word);
       if (least < 0 || overhead < leastOverhead) {
         least = i;
         leastOverhead = overhead;
       }
     }
-    return least < 0 ? null : servers.destinations[least];
+    return least < 0 ? null : t.destinations[least];
+  }
+
+  /**
+   * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
+   * is the first candidate): a straight read of the slab.
+   */
+  private static int scan(long[] cells, int run, int n) {
+    int least = 0;
+    int leastOverhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run));
+    for (int i = 1; i < n; i++) {
+      int overhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run + i));
+      if (overhead < leastOverhead) {
+        least = i;
+        leastOverhead = overhead;
+      }
+    }
+    return least;
   }
 
   static final class Factory implements SchedulerFactory {

@@ -28,6 +28,18 @@ public final class PassiveHealth {
   private volatile long streakStart;
   private volatile boolean down;
   private volatile String lastError;
+  /** The service whose count of passive-down servers this one is part of; set once (see ServiceLoad). */
+  private volatile ServiceLoad serviceLoad;
+
+  private static final java.lang.invoke.VarHandle DOWN;
+
+  static {
+    try {
+      DOWN = java.lang.invoke.MethodHandles.lookup().findVarHandle(PassiveHealth.class, "down", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * @param threshold consecutive failures that trip it; 0: never
@@ -82,7 +94,7 @@ public final class PassiveHealth {
     }
     if (n >= threshold && tripped.compareAndSet(false, true)) {
       lastError = cause == null ? "closed before any byte" : describe(cause);
-      down = true;
+      setDown(true);
       onTrip.accept(this);
     }
   }
@@ -90,8 +102,33 @@ public final class PassiveHealth {
   /** The active check says the server is up: it may take connections again. */
   public void clear() {
     failures.set(0);
-    down = false;
+    setDown(false);
     tripped.set(false);
+  }
+
+  ServiceLoad serviceLoad() {
+    return serviceLoad;
+  }
+
+  /** Joins the service's count of passive-down servers, bringing in its own state. No-op once joined, or when off. */
+  synchronized void attach(ServiceLoad load) {
+    if (threshold <= 0 || serviceLoad != null || load == null) {
+      return;
+    }
+    serviceLoad = load;
+    if (down) {
+      load.addPassiveDown(1);
+    }
+  }
+
+  /** Flips the flag once per transition, so that ServiceLoad's count of passive-down servers follows it. */
+  private void setDown(boolean value) {
+    if (down != value && DOWN.compareAndSet(this, !value, value)) {
+      ServiceLoad load = serviceLoad;
+      if (load != null) {
+        load.addPassiveDown(value ? 1 : -1);
+      }
+    }
   }
 
   private static final java.util.regex.Pattern NATIVE_ERROR =

@@ -15,25 +15,52 @@ final class ShortestExpectedDelay implements Scheduler {
 
   @Override
   public Destination pick(PickContext context) {
-    boolean anyTried = context.triedCount() > 0;
-    int[] weights = servers.weights;
-    ConnectionCounts[] counts = servers.counts;
+    LoadTable t = servers;
+    boolean check = t.mustCheck(context);
+    if (!check && t.run >= 0) {
+      int i = scan(t.cells, t.run, t.weights);
+      return i < 0 ? null : t.destinations[i];
+    }
+    boolean anyTried = check && context.triedCount() > 0;
+    int[] weights = t.weights;
+    int[] slots = t.slots;
+    long[] cells = t.cells;
+    long[][] pages = t.pages;
     int least = -1;
     long leastOverhead = 0;
     long leastWeight = 0;
-    for (int i = 0; i < counts.length; i++) {
-      ConnectionCounts c = counts[i];
-      if (weights[i] <= 0 || c.overloadedNow() || anyTried && context.excludes(servers.destinations[i])) {
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] <= 0 || check && !t.available(i, context, anyTried)) {
         continue;
       }
-      long overhead = c.activePlusOne();
+      long word = ConnectionCounts.wordAt(cells != null ? cells : pages[i], slots[i]);
+      long overhead = ConnectionCounts.activePlusOne(word);
       if (least < 0 || leastOverhead * weights[i] > overhead * leastWeight) {
         least = i;
         leastOverhead = overhead;
         leastWeight = weights[i];
       }
     }
-    return least < 0 ? null : servers.destinations[least];
+    return least < 0 ? null : t.destinations[least];
+  }
+
+  /**
+   * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
+   * is the first candidate): a straight read of the slab.
+   */
+  private static int scan(long[] cells, int run, int[] weights) {
+    int least = 0;
+    long leastOverhead = ConnectionCounts.activePlusOne(ConnectionCounts.wordAt(cells, run));
+    long leastWeight = weights[0];
+    for (int i = 1; i < weights.length; i++) {
+      long overhead = ConnectionCounts.activePlusOne(ConnectionCounts.wordAt(cells, run + i));
+      if (leastOverhead * weights[i] > overhead * leastWeight) {
+        least = i;
+        leastOverhead = overhead;
+        leastWeight = weights[i];
+      }
+    }
+    return least;
   }
 
   static final class Factory implements SchedulerFactory {

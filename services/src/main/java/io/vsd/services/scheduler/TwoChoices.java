@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>As in the kernel, the "+ 1" gives the first available server one extra chance in total.
  *
- * <p>The kernel walks the list twice per pick. When no server of the service is OVERLOADED and none has
- * been tried for this connection, every server of weight above 0 is available, so the total is known at
+ * <p>The kernel walks the list twice per pick. When no server of the service is OVERLOADED or taken out by
+ * passive detection, and none has been tried for this connection, every server of weight above 0 is available, so the total is known at
  * build time and each draw is found by binary search in the running sums of the weights: the same choice
  * as the walk, in O(log n). Otherwise the walk is done as the kernel does it.
  */
@@ -20,7 +20,6 @@ final class TwoChoices implements Scheduler {
   /** Indexes of the servers of weight above 0, and the running sum of their weights. */
   private final int[] weighted;
   private final long[] sums;
-  private final ServiceLoad load;
 
   TwoChoices(List<Destination> destinations) {
     this.servers = new LoadTable(destinations);
@@ -40,13 +39,12 @@ final class TwoChoices implements Scheduler {
         sums[k++] = sum;
       }
     }
-    load = destinations.isEmpty() ? null : destinations.getFirst().counts().serviceLoad();
   }
 
   @Override
   public Destination pick(PickContext context) {
     boolean anyTried = context.triedCount() > 0;
-    if (!anyTried && sums.length > 0 && load.overloaded() == 0) {
+    if (sums.length > 0 && !servers.mustCheck(context)) {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       long total = sums[sums.length - 1] + 1;
       return better(servers.destinations[draw(random.nextLong(total))],
