@@ -165,7 +165,8 @@ public final class Director {
           }
           return vertx.deployVerticle(new HealthProbeVerticle(config.id(), config.execChecks()));
         })
-        .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())))
+        .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())
+            .shareTemplates(cluster == null ? null : cluster.templates())))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;
