@@ -33,6 +33,8 @@ public final class ClusterMember {
   public static final String TABLE_KEY = "table";
   /** The replicated map that holds the persistence templates of every director (docs/cluster.md). */
   public static final String TEMPLATES_MAP = "vsd.templates";
+  /** The replicated map that holds the last known state of every health check of the cluster (docs/cluster.md). */
+  public static final String HEALTH_MAP = "vsd.health.state";
 
   /**
    * Hazelcast properties vsd sets unless the same system property is given ({@code -Dhazelcast.x=y} wins).
@@ -200,6 +202,16 @@ public final class ClusterMember {
       templates = new HazelcastSharedMap(hazelcast, TEMPLATES_MAP);
     }
     return templates;
+  }
+
+  private HazelcastSharedMap healthStates;
+
+  /** The shared last known state of health checks, by check id: one map per member, made on first use. */
+  public synchronized SharedMap healthStates() {
+    if (healthStates == null) {
+      healthStates = new HazelcastSharedMap(hazelcast, HEALTH_MAP);
+    }
+    return healthStates;
   }
 
   /** The directors in the cluster now, oldest first. */

@@ -77,6 +77,23 @@ final class HazelcastSharedMap implements SharedMap, AutoCloseable {
     }
   }
 
+  @Override
+  public AutoCloseable listen(java.util.function.BiConsumer<String, String> listener) {
+    java.util.UUID id = map.addEntryListener(new com.hazelcast.core.EntryAdapter<String, String>() {
+      @Override
+      public void onEntryEvent(com.hazelcast.core.EntryEvent<String, String> e) {
+        listener.accept(e.getKey(), e.getValue());
+      }
+    });
+    return () -> {
+      try {
+        map.removeEntryListener(id);
+      } catch (RuntimeException shuttingDown) {
+        // nothing to stop any more
+      }
+    };
+  }
+
   /** Writes dropped because too many waited. */
   long dropped() {
     return dropped.get();

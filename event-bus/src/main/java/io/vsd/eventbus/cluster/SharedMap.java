@@ -17,4 +17,10 @@ public interface SharedMap {
    * dropped (the caller keeps its own copy; only the sharing is lost).
    */
   void put(String key, String value, long ttlMillis);
+
+  /**
+   * Calls {@code listener} with each key written (by any director, this one too) and its new value, null when
+   * it was removed or expired; on a thread of the cluster's: hop to a Vert.x context. Closing the result stops it.
+   */
+  AutoCloseable listen(java.util.function.BiConsumer<String, String> listener);
 }

@@ -45,6 +45,11 @@ class SharedTemplatesTest {
       values.put(key, value);
       expiries.put(key, clock.get() + ttlMillis);
     }
+
+    @Override
+    public AutoCloseable listen(java.util.function.BiConsumer<String, String> listener) {
+      return () -> { };
+    }
   }
 
   static InetAddress ip(String s) throws Exception {
