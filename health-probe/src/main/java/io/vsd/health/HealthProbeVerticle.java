@@ -290,7 +290,7 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
         probe.setOwned(false);
         given++;
       }
-      if (probe.owned()) {
+      if (probe.owned() && probe.checkedSinceOwned()) {
         share(probe, true); // a director that just joined may not have the states yet
       }
     }

@@ -95,6 +95,11 @@ final class Probe {
     return owned;
   }
 
+  /** Whether a check ran here since this director took the probe over. */
+  boolean checkedSinceOwned() {
+    return checkedSinceOwned;
+  }
+
   /** Whether the shared state may set this probe: another director checks it, or none ran here yet. */
   boolean followsShared() {
     return !passiveHere && (!owned || !checkedSinceOwned);
