@@ -415,7 +415,7 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
       }
       JsonObject servers = new JsonObject();
       new TreeMap<>(e.getValue()).forEach((server, probe) -> servers.put(server.toString(), probe.view()
-          .put("prober", probe.active() ? directorId : probe.prober)));
+          .put("prober", probe.active() ? directorId : Sharding.owner(probe.id, members))));
       JsonObject service = new JsonObject().put("servers", servers);
       JsonObject last = serviceStates.get(e.getKey());
       if (last != null) {
