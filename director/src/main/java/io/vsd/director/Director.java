@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The composition root: builds Vert.x (clustered or not), decides which table to start from, and deploys the
- * verticles in the order the flows need them: the table, the health probes, the scheduling verticle (which asks
- * both for their state), the data plane, the membership view and the stats stream, then the admin API. In a
+ * verticles in the order the flows need them: the table, the membership view, the health probes (sharded over
+ * it), the scheduling verticle (which asks the table and the probes for their state), the data plane, the stats
+ * stream, then the admin API. In a
  * cluster the table verticle has agreed on the cluster's table before the data plane opens any listener
  * (docs/cluster.md).
  */
@@ -163,15 +164,18 @@ public final class Director {
           if (clustered != null) {
             startup = new StartupTable(table.table(), clusteredReason(table.startedBy(), clustered));
           }
-          return vertx.deployVerticle(new HealthProbeVerticle(config.id(), config.execChecks()));
+          // The membership view first: the health verticle shards its probes over it (docs/cluster.md).
+          return vertx.deployVerticle(new DirectorsVerticle(cluster, config.id()));
         })
-        .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())))
+        .compose(id -> vertx.deployVerticle(new HealthProbeVerticle(config.id(), config.execChecks())
+            .shareState(cluster == null ? null : cluster.healthStates())))
+        .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())
+            .shareTemplates(cluster == null ? null : cluster.templates())))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;
-          return vertx.deployVerticle(new DirectorsVerticle(cluster, config.id()));
+          return vertx.deployVerticle(new StatsVerticle(config.id()));
         })
-        .compose(id -> vertx.deployVerticle(new StatsVerticle(config.id())))
         .compose(id -> vertx.deployVerticle(admin))
         .mapEmpty();
   }

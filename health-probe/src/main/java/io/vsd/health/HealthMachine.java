@@ -50,6 +50,13 @@ final class HealthMachine {
     return false;
   }
 
+  /** Takes another director's view of the server (a check probed elsewhere in the cluster). */
+  void set(boolean up, int successes, int failures) {
+    this.up = up;
+    this.successes = successes;
+    this.failures = failures;
+  }
+
   /** The last results differ from the state: the server may be about to change. */
   boolean changing() {
     return up ? failures > 0 : successes > 0;

@@ -2,6 +2,7 @@ package io.vsd.health;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import io.vsd.eventbus.Addresses;
 import io.vsd.eventbus.ConfigChange;
 import io.vsd.eventbus.HealthEvent;
 import io.vsd.eventbus.TableCommands;
+import io.vsd.eventbus.cluster.SharedMap;
 import io.vsd.services.model.CheckSpec;
 import io.vsd.services.model.Endpoint;
 import io.vsd.services.model.RealServer;
@@ -50,6 +52,17 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
   private long seq;
   private long version = -1;
   private List<ConfigChange> early = new ArrayList<>();
+  /** In a cluster: the last known state of every check, shared by the directors; null when standalone. */
+  private SharedMap shared;
+  private AutoCloseable sharedListener;
+  /** The directors that probing is sharded over (docs/cluster.md), sorted; this one alone when standalone. */
+  private List<String> members;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** How long a shared state lives without being written again; owners rewrite it well before. */
+  static final long SHARED_TTL_MS = 3_600_000;
+  static final long SHARED_REWRITE_MS = 600_000;
+  /** How often the membership view is read again, in case a vsd.directors event was missed. */
+  static final long MEMBERS_POLL_MS = 1_000;
 
   /**
    * @param directorId this director's id, in every event
@@ -58,6 +71,16 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
   public HealthProbeVerticle(String directorId, boolean execChecks) {
     this.directorId = directorId;
     this.execChecks = execChecks;
+    this.members = List.of(directorId);
+  }
+
+  /**
+   * In a cluster: probing is sharded over the directors, and each check's last known state is shared through
+   * {@code states} (docs/cluster.md, "Health probing in a cluster"). Call before deploying.
+   */
+  public HealthProbeVerticle shareState(SharedMap states) {
+    this.shared = states;
+    return this;
   }
 
   @Override
@@ -75,7 +98,14 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
         serviceStates.put(ServiceKey.parse(m.body().getString("service")), m.body());
       }
     });
+    MessageConsumer<JsonObject> directors = vertx.eventBus().consumer(Addresses.DIRECTORS, m -> readMembers());
+    if (shared != null) {
+      sharedListener = shared.listen((key, value) -> context.runOnContext(v -> onShared(key, value)));
+      vertx.setPeriodic(MEMBERS_POLL_MS, id -> readMembers());
+    }
     return Future.all(config.completion(), status.completion(), passive.completion(), services.completion())
+        .compose(v -> directors.completion())
+        .compose(v -> shared == null ? Future.succeededFuture() : readMembers())
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.TABLE, new JsonObject().put("action", TableCommands.LIST)))
         .map(reply -> {
           JsonObject table = reply.body().getJsonObject("result");
@@ -93,7 +123,10 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
   }
 
   @Override
-  public Future<?> stop() {
+  public Future<?> stop() throws Exception {
+    if (sharedListener != null) {
+      sharedListener.close();
+    }
     probes.values().forEach(Probe::stop);
     probes.clear();
     blocking.shutdownNow();
@@ -152,15 +185,19 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
         Endpoint target = spec.target(server);
         probe = new Probe(vertx, id, spec, target, Checkers.create(ctx, spec, target), this);
         probes.put(id, probe);
+        probe.setOwned(owns(id));
+        followShared(probe, null);
         probe.start();
       }
       Probe.Subscriber sub = new Probe.Subscriber(key, server);
       probe.subscribers.add(sub);
       current.put(server, probe);
-      // The scheduling verticle assumes a new check's initial state; a shared probe may be past it.
-      if (!fresh && (probe.machine.up() == spec.alpha() || probe.weight() != null || probe.weightPercent() != null)) {
+      // The scheduling verticle assumes a new check's initial state; a shared probe may be past it, and so may
+      // the cluster's last known state of a new one.
+      if (probe.machine.up() == spec.alpha() || probe.weight() != null || probe.weightPercent() != null) {
         publish(probe, sub, HealthEvent.KIND_STATE, spec.alpha() ? HealthEvent.DOWN : HealthEvent.UP, probe.state(),
-            "the same check of " + probe.target + " already runs for another service", null, "shared");
+            fresh ? "the cluster's last known state of the check (by " + probe.prober + ")"
+                : "the same check of " + probe.target + " already runs for another service", null, "shared");
       }
     }
     if (current.isEmpty()) {
@@ -189,14 +226,160 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
   @Override
   public void publish(Probe probe, Probe.Subscriber only, String kind, String oldState, String newState,
                       String reason, Double latencyMs, String source) {
+    // Another director's checks (followed here, or a shared state taken at start): for this director only, as
+    // every director follows the shared state itself; this director's own checks: to the whole cluster.
+    boolean followed = !probe.active() && probe.prober != null;
+    publish(probe, only, kind, oldState, newState, reason, latencyMs, source,
+        followed ? probe.prober : directorId, followed);
+  }
+
+  private void publish(Probe probe, Probe.Subscriber only, String kind, String oldState, String newState,
+                       String reason, Double latencyMs, String source, String director, boolean localOnly) {
     if (HealthEvent.KIND_STATE.equals(kind)) {
-      LOG.log(System.Logger.Level.INFO, probe.checker.describe() + ": " + oldState + " -> " + newState + ": " + reason);
+      LOG.log(System.Logger.Level.INFO, probe.checker.describe() + ": " + oldState + " -> " + newState + ": " + reason
+          + (director.equals(directorId) ? "" : " (checked by " + director + ")"));
     }
     for (Probe.Subscriber sub : only == null ? List.copyOf(probe.subscribers) : List.of(only)) {
       HealthEvent e = new HealthEvent(kind, sub.service().toString(), sub.server().toString(), oldState, newState,
           reason, latencyMs, probe.checker.describe(), probe.id, source, probe.weight(), probe.weightPercent(),
-          probe.machine.successes(), probe.machine.failures(), directorId, System.currentTimeMillis(), ++seq);
-      vertx.eventBus().publish(Addresses.HEALTH, e.toJson());
+          probe.machine.successes(), probe.machine.failures(), director, System.currentTimeMillis(), ++seq);
+      if (localOnly) {
+        vertx.eventBus().publish(Addresses.HEALTH, e.toJson(), LOCAL);
+      } else {
+        vertx.eventBus().publish(Addresses.HEALTH, e.toJson());
+      }
+    }
+  }
+
+  // ---- sharding and the shared state (docs/cluster.md) ----
+
+  private boolean owns(String checkId) {
+    return shared == null || directorId.equals(Sharding.owner(checkId, members));
+  }
+
+  /** Reads the membership view (local), and re-shards when it changed. */
+  private Future<Void> readMembers() {
+    return vertx.eventBus().<JsonObject>request(Addresses.DIRECTORS_VIEW, new JsonObject(), LOCAL)
+        .map(m -> {
+          List<String> ids = new ArrayList<>();
+          m.body().getJsonArray("directors").forEach(d -> ids.add(((JsonObject) d).getString("id")));
+          if (!ids.contains(directorId)) {
+            ids.add(directorId);
+          }
+          ids.sort(null);
+          membersChanged(ids);
+          return (Void) null;
+        })
+        .otherwiseEmpty();
+  }
+
+  private void membersChanged(List<String> ids) {
+    if (ids.equals(members)) {
+      return;
+    }
+    members = List.copyOf(ids);
+    int taken = 0;
+    int given = 0;
+    for (Probe probe : probes.values()) {
+      boolean mine = owns(probe.id);
+      if (mine && !probe.owned()) {
+        followShared(probe, null); // the newest state the last owner shared: no flap
+        probe.setOwned(true);
+        taken++;
+      } else if (!mine && probe.owned()) {
+        probe.setOwned(false);
+        given++;
+      }
+      if (probe.owned() && probe.checkedSinceOwned()) {
+        share(probe, true); // a director that just joined may not have the states yet
+      }
+    }
+    LOG.log(System.Logger.Level.INFO, "health probing sharded over " + String.join(", ", members) + ": this director"
+        + " probes " + probes.values().stream().filter(Probe::owned).count() + " of " + probes.size() + " checks ("
+        + taken + " taken over, " + given + " handed over)");
+  }
+
+  /** A check of a probe this director owns ended: share its state when a check confirmed a change. */
+  @Override
+  public void checked(Probe probe, CheckResult result) {
+    if (shared != null && probe.machine.up() == result.ok()) {
+      share(probe, false);
+    }
+  }
+
+  private void share(Probe probe, boolean force) {
+    if (shared == null) {
+      return;
+    }
+    String compact = probe.state() + " " + probe.weight() + " " + probe.weightPercent();
+    long now = System.currentTimeMillis();
+    if (!force && compact.equals(probe.lastShared) && now - probe.lastSharedTime < SHARED_REWRITE_MS) {
+      return;
+    }
+    probe.lastShared = compact;
+    probe.lastSharedTime = now;
+    JsonObject view = probe.view();
+    shared.put(probe.id, new JsonObject()
+        .put("state", probe.state())
+        .put("weight", probe.weight())
+        .put("weightPercent", probe.weightPercent())
+        .put("successes", probe.machine.successes())
+        .put("failures", probe.machine.failures())
+        .put("since", view.getLong("since"))
+        .put("reason", view.getString("reason"))
+        .put("director", directorId)
+        .put("time", now)
+        .encode(), SHARED_TTL_MS);
+  }
+
+  /** Another director shared the state of a check (or this one did: then it is ignored). */
+  private void onShared(String checkId, String value) {
+    Probe probe = probes.get(checkId);
+    if (probe != null && value != null) {
+      followShared(probe, value);
+    }
+  }
+
+  /**
+   * Sets the probe to the shared state ({@code value}, or read from this director's copy when null) when it
+   * follows it: another director checks it, or this one has not checked it yet since taking it over. Publishes
+   * the change to this director's subscribers.
+   */
+  private void followShared(Probe probe, String value) {
+    if (shared == null || !probe.followsShared()) {
+      return;
+    }
+    String text = value != null ? value : shared.get(probe.id);
+    if (text == null) {
+      return;
+    }
+    JsonObject s;
+    try {
+      s = new JsonObject(text);
+    } catch (RuntimeException malformed) {
+      return;
+    }
+    String by = s.getString("director");
+    if (directorId.equals(by) && probe.owned()) {
+      return; // ours
+    }
+    String before = probe.state();
+    Integer weight = probe.weight();
+    Integer percent = probe.weightPercent();
+    boolean up = HealthEvent.UP.equals(s.getString("state"));
+    if (!probe.follow(up, s.getInteger("weight"), s.getInteger("weightPercent"), s.getInteger("successes", 0),
+        s.getInteger("failures", 0), s.getString("reason"), s.getLong("since", System.currentTimeMillis()), by)) {
+      return;
+    }
+    if (probe.subscribers.isEmpty()) {
+      return; // being created: the caller says what the subscriber needs
+    }
+    String reason = s.getString("reason");
+    if (!before.equals(probe.state())) {
+      publish(probe, null, HealthEvent.KIND_STATE, before, probe.state(), reason, null, "check", by, true);
+    } else if (probe.machine.up() && (!java.util.Objects.equals(weight, probe.weight())
+        || !java.util.Objects.equals(percent, probe.weightPercent()))) {
+      publish(probe, null, HealthEvent.KIND_WEIGHT, before, probe.state(), reason, null, "check", by, true);
     }
   }
 
@@ -231,7 +414,8 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
         continue;
       }
       JsonObject servers = new JsonObject();
-      new TreeMap<>(e.getValue()).forEach((server, probe) -> servers.put(server.toString(), probe.view()));
+      new TreeMap<>(e.getValue()).forEach((server, probe) -> servers.put(server.toString(), probe.view()
+          .put("prober", probe.active() ? directorId : Sharding.owner(probe.id, members))));
       JsonObject service = new JsonObject().put("servers", servers);
       JsonObject last = serviceStates.get(e.getKey());
       if (last != null) {
@@ -244,6 +428,8 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
         .put("director", directorId)
         .put("seq", seq)
         .put("probes", probes.size())
+        .put("probing", probes.values().stream().filter(Probe::active).count())
+        .put("directors", new io.vertx.core.json.JsonArray(members))
         .put("services", services));
   }
 }

@@ -31,6 +31,9 @@ final class Probe {
   interface Events {
     void publish(Probe probe, Subscriber only, String kind, String oldState, String newState, String reason,
                  Double latencyMs, String source);
+
+    /** A check of a probe this director owns ended: the cluster's shared state may have to follow. */
+    default void checked(Probe probe, CheckResult result) {}
   }
 
   final String id;
@@ -52,6 +55,18 @@ final class Probe {
   private long timer = -1;
   private boolean running;
   private boolean stopped;
+  private boolean started;
+  /** In a cluster: this director probes the check (docs/cluster.md); otherwise it follows the owner's state. */
+  private boolean owned = true;
+  /** Passive detection took the server down here while another director owns the check: probe it until it is up. */
+  private boolean passiveHere;
+  /** Whether a check ran since this director took the probe over. */
+  private boolean checkedSinceOwned;
+  /** The shared state last written, and when (clustered owners only). */
+  String lastShared;
+  long lastSharedTime;
+  /** The director whose checks the state is from, when another one's. */
+  String prober;
 
   Probe(Vertx vertx, String id, CheckSpec spec, Endpoint target, Checker checker, Events events) {
     this.vertx = vertx;
@@ -65,6 +80,70 @@ final class Probe {
   }
 
   void start() {
+    started = true;
+    if (active()) {
+      scheduleFirst();
+    }
+  }
+
+  /** Whether this director runs the checks: it owns the probe, or passive detection took the server down here. */
+  boolean active() {
+    return owned || passiveHere;
+  }
+
+  boolean owned() {
+    return owned;
+  }
+
+  /** Whether a check ran here since this director took the probe over. */
+  boolean checkedSinceOwned() {
+    return checkedSinceOwned;
+  }
+
+  /** Whether the shared state may set this probe: another director checks it, or none ran here yet. */
+  boolean followsShared() {
+    return !passiveHere && (!owned || !checkedSinceOwned);
+  }
+
+  /** The cluster's sharding gave the probe to this director, or took it away. */
+  void setOwned(boolean owned) {
+    if (this.owned == owned) {
+      return;
+    }
+    boolean wasActive = active();
+    this.owned = owned;
+    checkedSinceOwned = false;
+    if (owned) {
+      prober = null;
+    }
+    if (!started || stopped) {
+      return;
+    }
+    if (active() && !wasActive && !running) {
+      scheduleFirst();
+    } else if (!active() && timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** Takes the state another director's checks arrived at; true when up/down or the weight changed. */
+  boolean follow(boolean up, Integer weight, Integer weightPercent, int successes, int failures, String reason,
+                 long since, String prober) {
+    boolean changed = machine.up() != up || !Objects.equals(this.weight, weight)
+        || !Objects.equals(this.weightPercent, weightPercent);
+    if (machine.up() != up) {
+      this.since = since;
+      this.reason = reason;
+    }
+    machine.set(up, successes, failures);
+    this.weight = weight;
+    this.weightPercent = weightPercent;
+    this.prober = prober;
+    return changed;
+  }
+
+  private void scheduleFirst() {
     long spread = Math.min(spec.fastInterval().toMillis(), spec.interval().toMillis());
     schedule(spread <= 1 ? 1 : ThreadLocalRandom.current().nextLong(1, spread + 1));
   }
@@ -94,6 +173,9 @@ final class Probe {
     if (stopped) {
       return;
     }
+    if (!owned) {
+      passiveHere = true; // passive detection is this director's own: it checks until the server is back
+    }
     if (machine.forceDown()) {
       reason = why;
       since = System.currentTimeMillis();
@@ -113,7 +195,7 @@ final class Probe {
 
   private void run() {
     timer = -1;
-    if (stopped) {
+    if (stopped || !active()) {
       return;
     }
     running = true;
@@ -139,9 +221,10 @@ final class Probe {
 
   private void done(CheckResult r, double latencyMs) {
     running = false;
-    if (stopped) {
-      return;
+    if (stopped || !active()) {
+      return; // the probe moved to another director meanwhile
     }
+    checkedSinceOwned = true;
     last = r;
     lastLatencyMs = Math.round(latencyMs * 1000) / 1000.0;
     lastTime = System.currentTimeMillis();
@@ -160,6 +243,15 @@ final class Probe {
           r.message(), lastLatencyMs, "check");
     } else if (weightChanged && machine.up()) {
       events.publish(this, null, HealthEvent.KIND_WEIGHT, state(), state(), r.message(), lastLatencyMs, "check");
+    }
+    if (passiveHere && machine.up()) {
+      passiveHere = false; // back up: the owner's checks decide again
+    }
+    if (owned) {
+      events.checked(this, r);
+    }
+    if (!active()) {
+      return;
     }
     long base = machine.changing() ? spec.fastInterval().toMillis()
         : machine.up() ? spec.interval().toMillis() : spec.downInterval().toMillis();

@@ -17,6 +17,8 @@ final class Greeter implements AutoCloseable {
   final String name;
   final ServerSocket server;
   private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+  /** Connections accepted: clients' and health checks'. */
+  final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
   Greeter(String name) throws IOException {
     this.name = name;
@@ -25,6 +27,7 @@ final class Greeter implements AutoCloseable {
       while (!server.isClosed()) {
         try {
           Socket s = server.accept();
+          accepted.incrementAndGet();
           pool.submit(() -> serve(s));
         } catch (IOException e) {
           return;

@@ -31,6 +31,10 @@ public final class ClusterMember {
   /** The map that holds the service table, under {@link #TABLE_KEY}. */
   public static final String TABLE_MAP = "vsd.table";
   public static final String TABLE_KEY = "table";
+  /** The replicated map that holds the persistence templates of every director (docs/cluster.md). */
+  public static final String TEMPLATES_MAP = "vsd.templates";
+  /** The replicated map that holds the last known state of every health check of the cluster (docs/cluster.md). */
+  public static final String HEALTH_MAP = "vsd.health.state";
 
   /**
    * Hazelcast properties vsd sets unless the same system property is given ({@code -Dhazelcast.x=y} wins).
@@ -187,6 +191,27 @@ public final class ClusterMember {
   /** The shared table value. */
   public SharedValue table() {
     return new HazelcastSharedValue(hazelcast, TABLE_MAP, TABLE_KEY);
+  }
+
+  private HazelcastSharedMap templates;
+
+  /** The shared persistence templates: one map per member, made on first use. */
+  public synchronized SharedMap templates() {
+    if (templates == null) {
+      // Its writer is a virtual thread: it keeps no JVM alive, and ends with Hazelcast's shutdown.
+      templates = new HazelcastSharedMap(hazelcast, TEMPLATES_MAP);
+    }
+    return templates;
+  }
+
+  private HazelcastSharedMap healthStates;
+
+  /** The shared last known state of health checks, by check id: one map per member, made on first use. */
+  public synchronized SharedMap healthStates() {
+    if (healthStates == null) {
+      healthStates = new HazelcastSharedMap(hazelcast, HEALTH_MAP);
+    }
+    return healthStates;
   }
 
   /** The directors in the cluster now, oldest first. */

@@ -12,7 +12,7 @@ import java.util.List;
  * The membership view: which directors are in the cluster. It answers {@link Addresses#DIRECTORS_VIEW} on
  * this director, and publishes each join and leave on {@link Addresses#DIRECTORS} (once per change, from the
  * oldest member). Standalone, the view is this director alone and nothing is published. The schemas are in
- * docs/event-bus.md; docs/cluster.md says how health probing will shard over this view.
+ * docs/event-bus.md; the health verticle shards probing over this view (docs/cluster.md).
  */
 public final class DirectorsVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(DirectorsVerticle.class.getName());

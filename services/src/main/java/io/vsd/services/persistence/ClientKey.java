@@ -24,4 +24,12 @@ record ClientKey(long high, long low, boolean ipv6) {
     long lowMask = ipv6Prefix <= 64 ? 0 : ipv6Prefix == 128 ? -1L : -1L << (128 - ipv6Prefix);
     return new ClientKey(high & highMask, low & lowMask, true);
   }
+
+  /** The key as text, the same on every director: the masked address. */
+  String text() {
+    if (!ipv6) {
+      return ((low >>> 24) & 0xff) + "." + ((low >>> 16) & 0xff) + "." + ((low >>> 8) & 0xff) + "." + (low & 0xff);
+    }
+    return Long.toHexString(high) + "/" + Long.toHexString(low);
+  }
 }

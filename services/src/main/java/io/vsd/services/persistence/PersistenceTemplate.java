@@ -12,6 +12,8 @@ public final class PersistenceTemplate {
   private final Endpoint server;
   private final AtomicInteger connections = new AtomicInteger();
   private volatile long lastUsedMillis;
+  /** When this template was last written to the cluster's shared templates (clustered directors only). */
+  private volatile long sharedMillis = Long.MIN_VALUE / 2;
 
   PersistenceTemplate(ClientKey client, Endpoint server, long now) {
     this.client = client;
@@ -37,6 +39,22 @@ public final class PersistenceTemplate {
   void release(long now) {
     lastUsedMillis = now;
     connections.decrementAndGet();
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
+  long lastUsed() {
+    return lastUsedMillis;
+  }
+
+  long shared() {
+    return sharedMillis;
+  }
+
+  void shared(long now) {
+    sharedMillis = now;
   }
 
   boolean live(long now, long timeoutMillis) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import io.vsd.services.persistence.PersistenceTemplates;
+import io.vsd.eventbus.cluster.SharedMap;
 
 /**
  * Turns the service table into routing snapshots. It follows {@link Addresses#CONFIG}, rebuilds the route of
@@ -53,6 +54,8 @@ public final class SchedulingVerticle extends VerticleBase {
   private HealthRouting health;
   /** Health events that arrive before the initial table; applied after it. */
   private List<JsonObject> earlyHealth = new ArrayList<>();
+  /** The cluster's shared persistence templates; null when standalone. */
+  private SharedMap sharedTemplates;
 
   public SchedulingVerticle(RoutingTable routing) {
     this(routing, null, System::currentTimeMillis);
@@ -71,6 +74,15 @@ public final class SchedulingVerticle extends VerticleBase {
     this.routing = routing;
     this.directorId = directorId;
     this.clock = clock;
+  }
+
+  /**
+   * In a cluster: persistence templates are shared with the other directors through {@code templates}
+   * (docs/cluster.md). Call before deploying.
+   */
+  public SchedulingVerticle shareTemplates(SharedMap templates) {
+    this.sharedTemplates = templates;
+    return this;
   }
 
   @Override
@@ -171,7 +183,7 @@ public final class SchedulingVerticle extends VerticleBase {
     }
     PersistenceTemplates t = templates.get(service.key());
     if (t == null || !t.persistence().equals(service.persistence())) {
-      t = new PersistenceTemplates(service.persistence(), clock);
+      t = new PersistenceTemplates(service.persistence(), clock, sharedTemplates, service.key().toString());
       templates.put(service.key(), t);
     }
     return t;
