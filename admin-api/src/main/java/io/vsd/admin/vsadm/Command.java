@@ -61,6 +61,14 @@ sealed interface Command {
     record ListTable(ServiceKey service, ListFormat format) implements ForDirector {
     }
 
+    /** {@code -S [-n]}: the table as ipvsadm rules. */
+    record Save(boolean numeric) implements ForDirector {
+    }
+
+    /** {@code -R}: rules on stdin, applied all or none. */
+    record Restore() implements ForDirector {
+    }
+
     record Help() implements Command {
     }
 

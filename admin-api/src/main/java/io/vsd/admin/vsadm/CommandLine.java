@@ -178,6 +178,8 @@ final class CommandLine {
             case ADD_SERVER -> new AddServer(service, realServer(service, options));
             case EDIT_SERVER -> new EditServer(service, realServer(service, options));
             case DELETE_SERVER -> new DeleteServer(service, realServerAddress(service, options.get(Opt.REAL_SERVER)));
+            case SAVE -> new Command.Save(options.containsKey(Opt.NUMERIC));
+            case RESTORE -> new Command.Restore();
             case HELP -> new Help();
             case VERSION -> new Version();
         };

@@ -56,6 +56,19 @@ final class IpvsadmLayouts {
     /** print_service_entry with --persistent-conn. */
     static final String SERVER_PERSISTENT_CONN = "  -> %-28s %-9d %-11d %-10d %-10d";
 
+    /** print_service_entry with FMT_RULE ({@code -S}): the switch and VIP:port (never cut) ... */
+    static final String RULE_SERVICE_NAME = "%s %s";
+    static final String RULE_TCP = "-t";
+    static final String RULE_UDP = "-u";
+    /** ... the service's rule, then, each only when set, in ipvsadm's order: -p, -M, --pe, -o, -b. */
+    static final String RULE_SERVICE = "-A %s -s %s";
+    static final String RULE_PERSISTENT = " -p %d";
+    static final String RULE_MASK = " -M %s";
+    static final String RULE_OPS = " -o";
+    static final String RULE_SCHED_FLAGS = " -b %s";
+    /** ... and a real server's rule: {@code -S} saves neither -x nor -y. */
+    static final String RULE_SERVER = "-a %s -r %s %s -w %d";
+
     /** A virtual service as {@code -L} prints it; {@code persistenceTimeout} is 0 when not persistent. */
     record ServiceRow(Protocol protocol, String name, boolean ipv6, String scheduler, List<String> schedFlags,
                       long persistenceTimeout, String netmask, boolean ops) {
@@ -105,6 +118,34 @@ final class IpvsadmLayouts {
             line.append(SERVICE_OPS);
         }
         return line.toString();
+    }
+
+    static String ruleServiceName(Protocol protocol, String name) {
+        return RULE_SERVICE_NAME.formatted(protocol == Protocol.UDP ? RULE_UDP : RULE_TCP, name);
+    }
+
+    /** {@code -S}: a service's rule; {@code ruleName} from {@link #ruleServiceName}. */
+    static String ruleService(String ruleName, ServiceRow row) {
+        StringBuilder line = new StringBuilder(RULE_SERVICE.formatted(ruleName, row.scheduler()));
+        if (row.persistenceTimeout() > 0) {
+            line.append(RULE_PERSISTENT.formatted(row.persistenceTimeout()));
+            String hostMask = row.ipv6() ? Command.Persistence.HOST_MASK_V6 : Command.Persistence.HOST_MASK_V4;
+            if (row.netmask() != null && !row.netmask().equals(hostMask)) {
+                line.append(RULE_MASK.formatted(row.netmask()));
+            }
+        }
+        if (row.ops()) {
+            line.append(RULE_OPS);
+        }
+        if (!row.schedFlags().isEmpty()) {
+            line.append(RULE_SCHED_FLAGS.formatted(String.join(SCHED_FLAGS_SEPARATOR, row.schedFlags())));
+        }
+        return line.toString();
+    }
+
+    /** {@code -S}: a real server's rule, with its forwarding switch (-m, -g, -i) and configured weight. */
+    static String ruleServer(String ruleName, String serverName, Forward forward, int weight) {
+        return RULE_SERVER.formatted(ruleName, serverName, forward.saveSwitch(), weight);
     }
 
     static String server(ServerRow row) {

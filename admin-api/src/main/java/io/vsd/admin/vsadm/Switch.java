@@ -42,8 +42,8 @@ enum Switch {
     SERVER("server", Switch.NO_SHORT, Arg.REQUIRED, null),
 
     ZERO("zero", 'Z', Support.NOT_YET, Arg.NONE),
-    SAVE("save", 'S', Support.NOT_YET, Arg.NONE),
-    RESTORE("restore", 'R', Support.NOT_YET, Arg.NONE),
+    SAVE("save", 'S', Verb.SAVE),
+    RESTORE("restore", 'R', Verb.RESTORE),
     SET("set", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
     CONNECTION("connection", 'c', Support.NOT_YET, Arg.NONE),
     STATS("stats", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),

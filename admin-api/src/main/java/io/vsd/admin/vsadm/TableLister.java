@@ -76,6 +76,33 @@ final class TableLister {
         return lines;
     }
 
+    /** {@code -S [-n]}: the whole table as ipvsadm rules, sorted as ipvsadm sorts it. */
+    List<String> saveLines(boolean numeric) throws VsadmException {
+        List<Entry> entries = new ArrayList<>();
+        for (ApiTypes.Service service : director.services().services()) {
+            entries.add(entry(service));
+        }
+        entries.sort(SERVICE_ORDER);
+        entries.replaceAll(e -> new Entry(e.key(), e.service(), e.servers().stream().sorted(SERVER_ORDER).toList()));
+        Names names = numeric ? new Names(true, Map.of(), resolver) : new Names(false, hostNames(entries), resolver);
+        List<String> lines = new ArrayList<>();
+        for (Entry entry : entries) {
+            ApiTypes.Service service = entry.service();
+            Protocol protocol = entry.key().protocol();
+            ApiTypes.Persistence persistence = service.persistence();
+            String ruleName = IpvsadmLayouts.ruleServiceName(protocol, names.of(entry.key().vip(), protocol));
+            lines.add(IpvsadmLayouts.ruleService(ruleName, new ServiceRow(protocol, null, entry.key().vip().ipv6(),
+                    service.scheduler(), service.flags(), persistence == null ? 0 : persistence.timeout(),
+                    persistence == null ? null : persistence.netmask(), service.ops())));
+            for (Server server : entry.servers()) {
+                ApiTypes.RealServer rs = server.server();
+                lines.add(IpvsadmLayouts.ruleServer(ruleName, names.of(server.address(), protocol),
+                        Forward.fromApi(rs.forward()), rs.weight()));
+            }
+        }
+        return lines;
+    }
+
     private static Entry entry(ApiTypes.Service service) throws VsadmException {
         Protocol protocol = Protocol.fromApi(service.protocol()).orElseThrow(
                 () -> VsadmException.director("unexpected answer from the director: protocol '%s'", service.protocol()));

@@ -29,6 +29,8 @@ enum Verb {
     ADD_SERVER("add-server", Set.of(SERVICE, REAL_SERVER), Set.of(FORWARD, WEIGHT, U_THRESHOLD, L_THRESHOLD)),
     EDIT_SERVER("edit-server", Set.of(SERVICE, REAL_SERVER), Set.of(FORWARD, WEIGHT, U_THRESHOLD, L_THRESHOLD)),
     DELETE_SERVER("delete-server", Set.of(SERVICE, REAL_SERVER), Set.of()),
+    SAVE("save", Set.of(), Set.of(NUMERIC)),
+    RESTORE("restore", Set.of(), Set.of()),
     HELP("help", Set.of(), Set.of()),
     VERSION("version", Set.of(), Set.of());
 

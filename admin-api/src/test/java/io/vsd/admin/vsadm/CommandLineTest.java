@@ -298,9 +298,8 @@ class CommandLineTest {
             -L -c                                       | -c is not supported yet
             -Lnc                                        | -c is not supported yet
             --connection                                | --connection is not supported yet
-            -S                                          | -S is not supported yet
-            --save                                      | --save is not supported yet
-            -R                                          | -R is not supported yet
+            -S -t 10.0.0.1:80                           | Illegal 'service-address' option with the 'save' command
+            -R -n                                       | Illegal 'numeric' option with the 'restore' command
             -Z                                          | -Z is not supported yet
             --set 900 120 300                           | --set is not supported yet
             -A -t 10.0.0.1:80 --pe sip                  | --pe is not supported yet
@@ -310,6 +309,14 @@ class CommandLineTest {
             """)
     void badCommandLinesFailWithOneLineAndExitCode2(String args, String message) {
         assertEquals(new VsadmRun(2, "", "vsadm: " + message + "\n"), VsadmRun.run(VsadmRun.NO_DIRECTOR, args.split(" ")));
+    }
+
+    @Test
+    void saveAndRestore() throws VsadmException {
+        assertEquals(new Command.Save(false), parse("-S"));
+        assertEquals(new Command.Save(true), parse("--save", "-n"));
+        assertEquals(new Command.Save(true), parse("-Sn"));
+        assertEquals(new Command.Restore(), parse("-R"));
     }
 
     @Test

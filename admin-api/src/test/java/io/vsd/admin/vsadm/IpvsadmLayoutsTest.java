@@ -113,4 +113,25 @@ class IpvsadmLayoutsTest {
         assertEquals("  -> 10.1.105.1:3306              2         4           7          3         ",
                 IpvsadmLayouts.server(r, Command.Columns.PERSISTENT_CONN));
     }
+
+    @Test
+    void saveRulesInIpvsadmOrder() {
+        String name = IpvsadmLayouts.ruleServiceName(Protocol.TCP, "207.175.44.110:80");
+        assertEquals("-t 207.175.44.110:80", name);
+        assertEquals("-A -t 207.175.44.110:80 -s rr -p 300 -M 255.255.255.0", IpvsadmLayouts.ruleService(name,
+                row(Protocol.TCP, null, false, "rr", List.of(), 300, "255.255.255.0", false)));
+        assertEquals("-A -t 207.175.44.110:80 -s wlc", IpvsadmLayouts.ruleService(name,
+                row(Protocol.TCP, null, false, "wlc", List.of(), 0, null, false)));
+        assertEquals("-A -t 207.175.44.110:80 -s wlc -p 300", IpvsadmLayouts.ruleService(name,
+                row(Protocol.TCP, null, false, "wlc", List.of(), 300, "255.255.255.255", false)));
+        String udp = IpvsadmLayouts.ruleServiceName(Protocol.UDP, "[2001:db8::1]:53");
+        assertEquals("-A -u [2001:db8::1]:53 -s sh -p 60 -M 64 -o -b sh-fallback,sh-port", IpvsadmLayouts.ruleService(udp,
+                row(Protocol.UDP, null, true, "sh", List.of("sh-fallback", "sh-port"), 60, "64", true)));
+        assertEquals("-a -t 207.175.44.110:80 -r 192.168.10.1:80 -m -w 1",
+                IpvsadmLayouts.ruleServer(name, "192.168.10.1:80", Forward.MASQ, 1));
+        assertEquals("-a -t 207.175.44.110:80 -r 192.168.10.2:80 -g -w 0",
+                IpvsadmLayouts.ruleServer(name, "192.168.10.2:80", Forward.ROUTE, 0));
+        assertEquals("-a -u [2001:db8::1]:53 -r [2001:db8::5]:53 -i -w 65535",
+                IpvsadmLayouts.ruleServer(udp, "[2001:db8::5]:53", Forward.TUNNEL, 65535));
+    }
 }
