@@ -71,6 +71,9 @@ public final class AdminApiVerticle extends VerticleBase {
 
     router.post("/api/v1/batch").handler(ctx -> withBody(ctx, body -> batch(ctx, body)));
 
+    router.post("/api/v1/stats/zero").handler(ctx -> zero(ctx, null));
+    router.post(SERVICE + "/stats/zero").handler(ctx -> zero(ctx, serviceKey(ctx)));
+
     router.get(SERVICE).handler(this::getService);
     router.put(SERVICE).handler(ctx -> withBody(ctx, body ->
         change(ctx, command(TableCommands.EDIT_SERVICE, serviceKey(ctx), null, body), 200)));
@@ -353,15 +356,51 @@ public final class AdminApiVerticle extends VerticleBase {
       int a = counts.getInteger("activeConns", 0);
       int i = counts.getInteger("inactConns", 0);
       server.put("activeConns", a).put("inactConns", i).put("persistConns", counts.getInteger("persistConns", 0))
-          .put("effectiveWeight", counts.getInteger("weight", server.getInteger("weight")));
+          .put("effectiveWeight", counts.getInteger("weight", server.getInteger("weight")))
+          .put("stats", traffic(counts.getJsonObject("stats"), STATS_FIELDS))
+          .put("rates", traffic(counts.getJsonObject("rates"), RATES_FIELDS));
       active += a;
       inactive += i;
     }
-    service.put("stats", new JsonObject().put("activeConns", active).put("inactConns", inactive));
+    service.put("stats", traffic(live.getJsonObject("stats"), STATS_FIELDS).put("activeConns", active)
+        .put("inactConns", inactive));
+    service.put("rates", traffic(live.getJsonObject("rates"), RATES_FIELDS));
     if (live.containsKey("listener")) {
       service.put("listener", live.getString("listener"));
     }
     HealthView.add(service, dataPlane.getJsonObject(HEALTH));
+  }
+
+  /** The data plane's traffic counters and rates (ipvsadm --stats, --rate), all 0 without a data plane. */
+  private static final java.util.List<String> STATS_FIELDS = java.util.List.of("conns", "inPkts", "outPkts", "inBytes",
+      "outBytes");
+  private static final java.util.List<String> RATES_FIELDS = java.util.List.of("cps", "inPps", "outPps", "inBps", "outBps");
+
+  private static JsonObject traffic(JsonObject live, java.util.List<String> fields) {
+    JsonObject out = new JsonObject();
+    for (String f : fields) {
+      out.put(f, live == null ? 0L : live.getLong(f, 0L));
+    }
+    return out;
+  }
+
+  /** ipvsadm -Z: zeroes this director's counters, of every service or of one (404 when there is no such service). */
+  private void zero(RoutingContext ctx, String service) {
+    Future<JsonObject> known = service == null ? Future.succeededFuture(new JsonObject().put("ok", true))
+        : table(command(TableCommands.GET_SERVICE, service, null, null));
+    known.onSuccess(reply -> {
+      if (!reply.getBoolean("ok", false)) {
+        ProblemResponse.refusal(ctx, reply);
+        return;
+      }
+      JsonObject body = new JsonObject();
+      if (service != null) {
+        body.put("service", reply.getJsonObject("result").getString("protocol") + "/"
+            + reply.getJsonObject("result").getString("address"));
+      }
+      vertx.eventBus().request(Addresses.DATA_PLANE_ZERO, body)
+          .onComplete(ar -> ctx.response().setStatusCode(204).end()); // no data plane: nothing to zero
+    }).onFailure(ctx::fail);
   }
 
   /** Where {@link #read} puts the health verticle's view next to the data plane's. */

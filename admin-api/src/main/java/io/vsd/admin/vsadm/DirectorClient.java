@@ -83,6 +83,11 @@ final class DirectorClient implements AutoCloseable {
         send("DELETE", serverPath(service, server), null);
     }
 
+    /** {@code -Z [service]}: this director's counters to 0. */
+    void zero(ServiceKey service) throws VsadmException {
+        send("POST", (service == null ? "/api/v1" : service.path()) + "/stats/zero", null);
+    }
+
     /** {@code -R}: every change in one request, which the director applies all or none. */
     void batch(java.util.List<RestoreFile.Line> lines) throws VsadmException {
         ObjectNode body = json.createObjectNode();

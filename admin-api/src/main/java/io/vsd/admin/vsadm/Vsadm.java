@@ -31,6 +31,8 @@ public final class Vsadm {
               vsadm -a|e -t|u service-address -r server-address [options]
               vsadm -d -t|u service-address -r server-address
               vsadm -L|l [-t|u service-address] [-n] [--sort|--nosort]
+              vsadm -L|l [-t|u service-address] [-n] --stats|--rate [--exact]
+              vsadm -Z [-t|u service-address]
               vsadm -S [-n]
               vsadm -R
               vsadm -h
@@ -52,6 +54,10 @@ public final class Vsadm {
               --l-threshold  -y lthreshold        lower threshold of connections
               --numeric      -n                   numeric output of addresses and ports
               --nosort                            keep the director's order in the listing
+              --stats                             output of statistics information
+              --rate                              output of rate information
+              --exact        -X                   expand numbers (display exact values)
+              --zero         -Z                   zero the counters of a service or of all
               --save         -S                   save the table as ipvsadm rules on stdout
               --restore      -R                   apply ipvsadm rules from stdin, all or none
               --server URL                        the director's admin API (default $VSD_ADMIN,
@@ -128,6 +134,7 @@ public final class Vsadm {
                 new TableLister(director, resolver, lookupBudget).saveLines(numeric).forEach(l -> text.append(l).append('\n'));
                 out.print(text);
             }
+            case Command.Zero(var service) -> director.zero(service);
             case Command.Restore() -> throw new IllegalStateException("-R is run before a director is chosen");
             case ListTable list -> {
                 StringBuilder text = new StringBuilder();

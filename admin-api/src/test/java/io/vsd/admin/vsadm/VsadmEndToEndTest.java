@@ -438,4 +438,50 @@ class VsadmEndToEndTest {
         assertEquals(failed("operation 2 (line 2): virtual service tcp/10.0.0.1:80 already exists"),
                 restore("-A -t 10.0.0.1:80\n-A -t 10.0.0.1:80\n"));
     }
+
+    // ---- --stats, --rate, --exact, -Z ----
+
+    private static final String COUNTED = """
+            {"version": 3, "services": [{"protocol": "tcp", "address": "10.3.0.42:80", "scheduler": "wlc",
+             "stats": {"activeConns": 1, "inactConns": 0, "conns": 14209, "inPkts": 111769, "outPkts": 74613,
+                       "inBytes": 7207174, "outBytes": 1234567890},
+             "rates": {"cps": 12, "inPps": 345, "outPps": 300, "inBps": 40000, "outBps": 123456789},
+             "servers": [{"address": "10.2.1.22:80", "forward": "masq", "weight": 1,
+                          "stats": {"conns": 2, "inPkts": 12, "outPkts": 8, "inBytes": 774, "outBytes": 894},
+                          "rates": {"cps": 1, "inPps": 2, "outPps": 3, "inBps": 4, "outBps": 5}}]}]}""";
+
+    @Test
+    void listStatsIsIpvsadmsLayout() {
+        director.answer("GET", "/api/v1/info", 200, INFO).answer("GET", "/api/v1/services", 200, COUNTED);
+        assertEquals(ok(HEADER
+                + "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+                + "  -> RemoteAddress:Port\n"
+                + "TCP  10.3.0.42:80                    14209   111769    74613  7207174    1234M\n"
+                + "  -> 10.2.1.22:80                        2       12        8      774      894\n"), vsadm("-L", "-n", "--stats"));
+        assertEquals(ok(HEADER
+                + "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+                + "  -> RemoteAddress:Port\n"
+                + "TCP  10.3.0.42:80                    14209   111769    74613  7207174 1234567890\n"
+                + "  -> 10.2.1.22:80                        2       12        8      774      894\n"), vsadm("-Ln", "--stats", "--exact"));
+    }
+
+    @Test
+    void listRateIsIpvsadmsLayout() {
+        director.answer("GET", "/api/v1/info", 200, INFO).answer("GET", "/api/v1/services", 200, COUNTED);
+        assertEquals(ok(HEADER
+                + "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+                + "  -> RemoteAddress:Port\n"
+                + "TCP  10.3.0.42:80                       12      345      300    40000  123456K\n"
+                + "  -> 10.2.1.22:80                        1        2        3        4        5\n"), vsadm("-L", "-n", "--rate"));
+    }
+
+    @Test
+    void zeroAllOrOneService() {
+        director.answer("POST", "/api/v1/stats/zero", 204, "")
+                .answer("POST", "/api/v1/services/tcp/10.0.0.1:80/stats/zero", 204, "");
+        assertEquals(ok(""), vsadm("-Z"));
+        assertEquals(ok(""), vsadm("-Z", "-t", "10.0.0.1:80"));
+        assertEquals(List.of(new Request("POST", "/api/v1/stats/zero", null, ""),
+                new Request("POST", "/api/v1/services/tcp/10.0.0.1:80/stats/zero", null, "")), director.requests());
+    }
 }
