@@ -14,9 +14,10 @@ import io.vsd.services.routing.RoutingTable;
  * real servers, and the group of open sockets that stop() drains. Immutable; used from every event loop.
  *
  * @param connections every open client socket and real-server socket, for drain
+ * @param stats       the traffic counters of every service and real server
  */
 record Forwarding(RoutingTable routing, DataPlaneOptions options, ChannelFactory<? extends Channel> channels,
-                  ChannelGroup connections) {
+                  ChannelGroup connections, TrafficStats stats) {
 
   /** A connect to a real server, on the client socket's event loop, with our options. */
   Bootstrap bootstrap(EventLoop loop, ChannelHandler handler) {

@@ -1,5 +1,6 @@
 package io.vsd.dataplane;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -57,6 +58,9 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   private boolean clientEofEarly;
   /** A byte or a FIN has passed between the client and the established real server, either way. */
   private boolean exchanged;
+  /** The traffic counters of the service and of the established real server (docs/vsadm.md, --stats). */
+  private Counters serviceCounters;
+  private Counters serverCounters;
 
   /** After a write to the real server: read the client again. After one to the client: read the real server. */
   private final ChannelFutureListener readInbound = f -> resume(f, inbound);
@@ -141,11 +145,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       ch.close();
       return;
     }
+    TrafficStats.ServiceCounters counters = forwarding.stats().service(key);
+    serviceCounters = counters.total();
+    serverCounters = forwarding.stats().server(counters, d.server().endpoint());
+    serviceCounters.connection();
+    serverCounters.connection();
     if (early != null) {
       ArrayDeque<Object> pending = early;
       early = null;
       for (Object msg : pending) {
         exchanged = true;
+        countIn(msg);
         relay(msg, outbound, readInbound);
       }
     }
@@ -162,6 +172,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (established) {
       exchanged = true;
+      countIn(msg);
       relay(msg, outbound, readInbound);
     } else {
       if (early == null) {
@@ -210,7 +221,19 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       exchanged = true;
       destination.reportSuccess();
     }
+    if (serviceCounters != null && msg instanceof ByteBuf b) {
+      serviceCounters.out(b.readableBytes());
+      serverCounters.out(b.readableBytes());
+    }
     relay(msg, inbound, readOutbound);
+  }
+
+  /** A read from the client: an "in packet" of the service and of the real server. */
+  private void countIn(Object msg) {
+    if (serviceCounters != null && msg instanceof ByteBuf b) {
+      serviceCounters.in(b.readableBytes());
+      serverCounters.in(b.readableBytes());
+    }
   }
 
   void backendInputShut(Channel ch) {

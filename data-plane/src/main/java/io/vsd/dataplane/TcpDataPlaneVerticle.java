@@ -75,6 +75,8 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   /** Snapshots are applied one after another: each waits until the binds of the one before have settled. */
   private Future<Void> applying = Future.succeededFuture();
   private boolean stopping;
+  private final TrafficStats stats = new TrafficStats();
+  private long estimateTimer = -1;
 
   /** A virtual service's listening socket, or why it could not be bound. */
   private record Listener(Channel channel, String error) {}
@@ -96,18 +98,25 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
     vx = (VertxInternal) vertx;
     transport = vx.transport();
     forwarding = new Forwarding(routing, options, outboundChannels.apply(transport.channelFactory(false)),
-        new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE));
+        new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE), stats);
+    estimateTimer = vertx.setPeriodic(Counters.ESTIMATE_INTERVAL_MS, id -> stats.estimate());
     // Listen before reading the current snapshot, so that no change falls between the two.
     MessageConsumer<Object> changes = vertx.eventBus().localConsumer(Addresses.ROUTING, m -> applyCurrent());
     MessageConsumer<Object> status = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_STATUS,
         m -> m.reply(status()));
-    return Future.all(changes.completion(), status.completion()).compose(v -> applyCurrent());
+    MessageConsumer<Object> zero = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_ZERO, m -> {
+      String service = m.body() instanceof JsonObject body ? body.getString("service") : null;
+      stats.zero(service == null ? null : ServiceKey.parse(service));
+      m.reply(new JsonObject());
+    });
+    return Future.all(changes.completion(), status.completion(), zero.completion()).compose(v -> applyCurrent());
   }
 
   /** Stops accepting at once, then lets open connections finish, for at most the drain timeout. */
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.cancelTimer(estimateTimer);
     return applying
         .transform(ar -> closeListeners())
         .compose(v -> drain());
@@ -147,6 +156,13 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
         settling.add(bind(key));
       }
     }
+    Map<ServiceKey, java.util.Set<io.vsd.services.model.Endpoint>> present = new HashMap<>();
+    for (ServiceKey key : wanted) {
+      java.util.Set<io.vsd.services.model.Endpoint> servers = new java.util.HashSet<>();
+      snapshot.routes().get(key).service().servers().forEach(r -> servers.add(r.endpoint()));
+      present.put(key, servers);
+    }
+    stats.retain(present);
     return Future.join(settling).transform(ar -> {
       applied = snapshot;
       Map<String, String> errors = new LinkedHashMap<>();
@@ -255,10 +271,25 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
             .put("persistConns", persistent.getOrDefault(d.server().endpoint(), 0))
             .put("weight", d.weight()));
       }
+      // Traffic counters for every configured real server, also those health checking took out of the route.
+      for (var r : route.service().servers()) {
+        String endpoint = r.endpoint().toString();
+        JsonObject server = servers.getJsonObject(endpoint);
+        if (server == null) {
+          server = new JsonObject().put("activeConns", 0).put("inactConns", 0);
+          servers.put(endpoint, server);
+        }
+        Counters c = stats.find(key, r.endpoint());
+        server.put("stats", c == null ? new Counters().statsJson() : c.statsJson())
+            .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
+      }
+      Counters total = stats.find(key);
       services.put(key.toString(), new JsonObject()
           .put("listener", listener)
           .put("activeConns", active)
           .put("inactConns", inactive)
+          .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
+          .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
           .put("servers", servers));
     }
     return new JsonObject()

@@ -25,6 +25,11 @@ public final class Addresses {
   public static final String ROUTING_APPLIED = "vsd.routing.applied";
   /** Local request/reply: the data plane's live view (listeners, connection counts). */
   public static final String DATA_PLANE_STATUS = "vsd.dataplane.status";
+  /**
+   * Local request/reply: zero the data plane's traffic counters (ipvsadm -Z), all of them or, with
+   * {@code {"service": "tcp/10.0.0.1:80"}}, one service's and its real servers'. The reply is {@code {}}.
+   */
+  public static final String DATA_PLANE_ZERO = "vsd.dataplane.zero";
   /** Local request/reply: the health verticle's view of every checked real server (docs/event-bus.md). */
   public static final String HEALTH_STATUS = "vsd.health.status";
   /** Local publish: the data plane took a real server out after consecutive connect failures (passive detection). */

@@ -18,4 +18,10 @@ public final class TableCommands {
   public static final String ADD_SERVER = "add-server";
   public static final String EDIT_SERVER = "edit-server";
   public static final String DELETE_SERVER = "delete-server";
+  /**
+   * Several write commands applied all-or-nothing (vsadm -R): {@code {"action": "batch", "operations": [command,
+   * ...]}}, each operation a command as above, optionally with {@code "line"} (named in a refusal). The reply's
+   * result is {@code {"version": N, "operations": n}}.
+   */
+  public static final String BATCH = "batch";
 }

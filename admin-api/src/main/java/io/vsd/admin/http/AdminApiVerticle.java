@@ -28,6 +28,8 @@ import io.vsd.eventbus.TableCommands;
 public final class AdminApiVerticle extends VerticleBase {
   /** Bodies above this are refused with 413: the largest real request, a service with its servers, is far smaller. */
   public static final int BODY_LIMIT = 64 * 1024;
+  /** A batch (vsadm -R) may be a whole save file: about 150 bytes per operation, some 7,000 operations. */
+  public static final int BATCH_BODY_LIMIT = 1024 * 1024;
   private static final long APPLY_TIMEOUT_MS = 5_000;
   private static final String SERVICE = "/api/v1/services/:proto/:address";
 
@@ -55,6 +57,8 @@ public final class AdminApiVerticle extends VerticleBase {
   public Future<?> start() {
     applied = new AppliedVersions(vertx);
     Router router = Router.router(vertx);
+    // The first body handler a request meets reads its body; the batch's comes first, with its own limit.
+    router.route("/api/v1/batch").handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.route("/api/*").handler(this::checkMediaType);
 
@@ -64,6 +68,11 @@ public final class AdminApiVerticle extends VerticleBase {
     router.post("/api/v1/services").handler(ctx -> withBody(ctx, body ->
         change(ctx, command(TableCommands.ADD_SERVICE, null, null, body), 201)));
     router.delete("/api/v1/services").handler(ctx -> change(ctx, command(TableCommands.CLEAR, null, null, null), 204));
+
+    router.post("/api/v1/batch").handler(ctx -> withBody(ctx, body -> batch(ctx, body)));
+
+    router.post("/api/v1/stats/zero").handler(ctx -> zero(ctx, null));
+    router.post(SERVICE + "/stats/zero").handler(ctx -> zero(ctx, serviceKey(ctx)));
 
     router.get(SERVICE).handler(this::getService);
     router.put(SERVICE).handler(ctx -> withBody(ctx, body ->
@@ -84,7 +93,8 @@ public final class AdminApiVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> ProblemResponse.send(ctx, 405, "method-not-allowed", "Method not allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(413, ctx -> ProblemResponse.send(ctx, 413, "too-large", "Request body too large",
-        "the body is over the limit of " + BODY_LIMIT + " bytes"));
+        "the body is over the limit of " + (ctx.request().path().equals("/api/v1/batch") ? BATCH_BODY_LIMIT : BODY_LIMIT)
+            + " bytes"));
     router.errorHandler(500, ctx -> ProblemResponse.send(ctx, 500, "internal", "Internal error",
         ctx.failure() == null ? "internal error" : String.valueOf(ctx.failure().getMessage())));
 
@@ -139,6 +149,16 @@ public final class AdminApiVerticle extends VerticleBase {
       return;
     }
     next.accept(body);
+  }
+
+  /** POST /api/v1/batch: several changes, all made or none (docs/admin-api.md). */
+  private void batch(RoutingContext ctx, JsonObject body) {
+    if (!(body.getValue("operations") instanceof JsonArray operations)) {
+      ProblemResponse.send(ctx, 400, "validation", "Invalid request", "a batch needs \"operations\", a list",
+          new JsonArray().add(new JsonObject().put("pointer", "/operations").put("detail", "a list is required")));
+      return;
+    }
+    change(ctx, new JsonObject().put("action", TableCommands.BATCH).put("operations", operations), 200);
   }
 
   private static String firstLine(String s) {
@@ -336,15 +356,51 @@ public final class AdminApiVerticle extends VerticleBase {
       int a = counts.getInteger("activeConns", 0);
       int i = counts.getInteger("inactConns", 0);
       server.put("activeConns", a).put("inactConns", i).put("persistConns", counts.getInteger("persistConns", 0))
-          .put("effectiveWeight", counts.getInteger("weight", server.getInteger("weight")));
+          .put("effectiveWeight", counts.getInteger("weight", server.getInteger("weight")))
+          .put("stats", traffic(counts.getJsonObject("stats"), STATS_FIELDS))
+          .put("rates", traffic(counts.getJsonObject("rates"), RATES_FIELDS));
       active += a;
       inactive += i;
     }
-    service.put("stats", new JsonObject().put("activeConns", active).put("inactConns", inactive));
+    service.put("stats", traffic(live.getJsonObject("stats"), STATS_FIELDS).put("activeConns", active)
+        .put("inactConns", inactive));
+    service.put("rates", traffic(live.getJsonObject("rates"), RATES_FIELDS));
     if (live.containsKey("listener")) {
       service.put("listener", live.getString("listener"));
     }
     HealthView.add(service, dataPlane.getJsonObject(HEALTH));
+  }
+
+  /** The data plane's traffic counters and rates (ipvsadm --stats, --rate), all 0 without a data plane. */
+  private static final java.util.List<String> STATS_FIELDS = java.util.List.of("conns", "inPkts", "outPkts", "inBytes",
+      "outBytes");
+  private static final java.util.List<String> RATES_FIELDS = java.util.List.of("cps", "inPps", "outPps", "inBps", "outBps");
+
+  private static JsonObject traffic(JsonObject live, java.util.List<String> fields) {
+    JsonObject out = new JsonObject();
+    for (String f : fields) {
+      out.put(f, live == null ? 0L : live.getLong(f, 0L));
+    }
+    return out;
+  }
+
+  /** ipvsadm -Z: zeroes this director's counters, of every service or of one (404 when there is no such service). */
+  private void zero(RoutingContext ctx, String service) {
+    Future<JsonObject> known = service == null ? Future.succeededFuture(new JsonObject().put("ok", true))
+        : table(command(TableCommands.GET_SERVICE, service, null, null));
+    known.onSuccess(reply -> {
+      if (!reply.getBoolean("ok", false)) {
+        ProblemResponse.refusal(ctx, reply);
+        return;
+      }
+      JsonObject body = new JsonObject();
+      if (service != null) {
+        body.put("service", reply.getJsonObject("result").getString("protocol") + "/"
+            + reply.getJsonObject("result").getString("address"));
+      }
+      vertx.eventBus().request(Addresses.DATA_PLANE_ZERO, body)
+          .onComplete(ar -> ctx.response().setStatusCode(204).end()); // no data plane: nothing to zero
+    }).onFailure(ctx::fail);
   }
 
   /** Where {@link #read} puts the health verticle's view next to the data plane's. */

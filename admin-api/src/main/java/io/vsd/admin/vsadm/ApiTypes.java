@@ -15,11 +15,23 @@ final class ApiTypes {
     }
 
     record Service(String protocol, String address, String scheduler, List<String> flags,
-                   Persistence persistence, boolean ops, List<RealServer> servers) {
+                   Persistence persistence, boolean ops, List<RealServer> servers, Stats stats, Rates rates) {
         Service {
             flags = flags == null ? List.of() : flags;
             servers = servers == null ? List.of() : servers;
+            stats = stats == null ? Stats.NONE : stats;
+            rates = rates == null ? Rates.NONE : rates;
         }
+    }
+
+    /** A service's or real server's counters on this director (ipvsadm --stats). */
+    record Stats(long conns, long inPkts, long outPkts, long inBytes, long outBytes) {
+        static final Stats NONE = new Stats(0, 0, 0, 0, 0);
+    }
+
+    /** Their rates, per second (ipvsadm --rate). */
+    record Rates(long cps, long inPps, long outPps, long inBps, long outBps) {
+        static final Rates NONE = new Rates(0, 0, 0, 0, 0);
     }
 
     /** The netmask is a dotted quad for IPv4 and a prefix length for IPv6; read either way as text. */
@@ -27,7 +39,12 @@ final class ApiTypes {
     }
 
     record RealServer(String address, String forward, int weight, long upper, long lower,
-                      long activeConns, long inactConns, long persistConns, Health health) {
+                      long activeConns, long inactConns, long persistConns, Health health, Stats stats, Rates rates) {
+        RealServer {
+            stats = stats == null ? Stats.NONE : stats;
+            rates = rates == null ? Rates.NONE : rates;
+        }
+
         /** The weight IPVS would show: what health checking left of the configured one (docs/health.md). */
         int listedWeight() {
             return health == null || health.effectiveWeight() == null ? weight : health.effectiveWeight();

@@ -26,15 +26,22 @@ sealed interface Command {
         static final int DEFAULT_WEIGHT = 1;
     }
 
-    /** How {@code -L} prints; the later --stats, --rate and --exact become fields here. */
-    record ListFormat(boolean numeric, boolean sort, Columns columns) {
+    /** How {@code -L} prints; {@code exact} is --exact (full numbers in --stats and --rate). */
+    record ListFormat(boolean numeric, boolean sort, Columns columns, boolean exact) {
         ListFormat(boolean numeric, boolean sort) {
-            this(numeric, sort, Columns.DEFAULT);
+            this(numeric, sort, Columns.DEFAULT, false);
+        }
+
+        ListFormat(boolean numeric, boolean sort, Columns columns) {
+            this(numeric, sort, columns, false);
         }
     }
 
-    /** Which columns a real server's line has: print_title's FMT_THRESHOLDS, FMT_PERSISTENTCONN or neither. */
-    enum Columns { DEFAULT, THRESHOLDS, PERSISTENT_CONN }
+    /**
+     * Which columns the lines have: print_title's FMT_STATS, FMT_RATE, FMT_THRESHOLDS, FMT_PERSISTENTCONN or
+     * none of them, tested in that order.
+     */
+    enum Columns { DEFAULT, STATS, RATE, THRESHOLDS, PERSISTENT_CONN }
 
     record AddService(ServiceKey service, ServiceAttributes attributes) implements ForDirector {
     }
@@ -59,6 +66,18 @@ sealed interface Command {
 
     /** {@code -L}: the whole table, or one virtual service when {@code service} is not null. */
     record ListTable(ServiceKey service, ListFormat format) implements ForDirector {
+    }
+
+    /** {@code -S [-n]}: the table as ipvsadm rules. */
+    record Save(boolean numeric) implements ForDirector {
+    }
+
+    /** {@code -R}: rules on stdin, applied all or none. */
+    record Restore() implements ForDirector {
+    }
+
+    /** {@code -Z [service]}: zero the counters of every service, or of one. */
+    record Zero(ServiceKey service) implements ForDirector {
     }
 
     record Help() implements Command {

@@ -171,13 +171,19 @@ final class CommandLine {
             case CLEAR -> new Clear();
             case LIST -> new ListTable(service,
                     new ListFormat(options.containsKey(Opt.NUMERIC), !options.containsKey(Opt.NOSORT),
-                            // ipvsadm's print_title tests --thresholds before --persistent-conn.
-                            options.containsKey(Opt.THRESHOLDS) ? Command.Columns.THRESHOLDS
+                            // ipvsadm's print_title tests --stats, --rate, --thresholds, --persistent-conn in this order.
+                            options.containsKey(Opt.STATS) ? Command.Columns.STATS
+                                    : options.containsKey(Opt.RATE) ? Command.Columns.RATE
+                                    : options.containsKey(Opt.THRESHOLDS) ? Command.Columns.THRESHOLDS
                                     : options.containsKey(Opt.PERSISTENT_CONN) ? Command.Columns.PERSISTENT_CONN
-                                    : Command.Columns.DEFAULT));
+                                    : Command.Columns.DEFAULT,
+                            options.containsKey(Opt.EXACT)));
+            case ZERO -> new Command.Zero(service);
             case ADD_SERVER -> new AddServer(service, realServer(service, options));
             case EDIT_SERVER -> new EditServer(service, realServer(service, options));
             case DELETE_SERVER -> new DeleteServer(service, realServerAddress(service, options.get(Opt.REAL_SERVER)));
+            case SAVE -> new Command.Save(options.containsKey(Opt.NUMERIC));
+            case RESTORE -> new Command.Restore();
             case HELP -> new Help();
             case VERSION -> new Version();
         };

@@ -83,6 +83,46 @@ final class DirectorClient implements AutoCloseable {
         send("DELETE", serverPath(service, server), null);
     }
 
+    /** {@code -Z [service]}: this director's counters to 0. */
+    void zero(ServiceKey service) throws VsadmException {
+        send("POST", (service == null ? "/api/v1" : service.path()) + "/stats/zero", null);
+    }
+
+    /** {@code -R}: every change in one request, which the director applies all or none. */
+    void batch(java.util.List<RestoreFile.Line> lines) throws VsadmException {
+        ObjectNode body = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode operations = body.putArray("operations");
+        for (RestoreFile.Line line : lines) {
+            operations.add(operation(line.command()).put("line", line.number()));
+        }
+        send("POST", "/api/v1/batch", body);
+    }
+
+    /** A change as the table takes it in a batch (docs/event-bus.md): action, service, server, body. */
+    private ObjectNode operation(Command.ForDirector command) {
+        ObjectNode op = json.createObjectNode();
+        switch (command) {
+            case Command.AddService(var service, var attributes) ->
+                    op.put("action", "add-service").set("body", serviceBody(service, attributes));
+            case Command.EditService(var service, var attributes) -> op.put("action", "edit-service")
+                    .put("service", tableKey(service)).set("body", serviceBody(service, attributes));
+            case Command.DeleteService(var service) -> op.put("action", "delete-service").put("service", tableKey(service));
+            case Command.Clear() -> op.put("action", "clear");
+            case Command.AddServer(var service, var server) -> op.put("action", "add-server")
+                    .put("service", tableKey(service)).set("body", serverBody(server));
+            case Command.EditServer(var service, var server) -> op.put("action", "edit-server")
+                    .put("service", tableKey(service)).put("server", server.address().text()).set("body", serverBody(server));
+            case Command.DeleteServer(var service, var server) -> op.put("action", "delete-server")
+                    .put("service", tableKey(service)).put("server", server.text());
+            default -> throw new IllegalArgumentException("not a change: " + command);
+        }
+        return op;
+    }
+
+    private static String tableKey(ServiceKey service) {
+        return service.protocol().api() + "/" + service.vip().text();
+    }
+
     private static String serverPath(ServiceKey service, Endpoint server) {
         return service.path() + "/servers/" + ServiceKey.pathSegment(server);
     }

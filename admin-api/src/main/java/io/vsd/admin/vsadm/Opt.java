@@ -15,6 +15,9 @@ enum Opt {
     NOSORT("nosort"),
     THRESHOLDS("thresholds"),
     PERSISTENT_CONN("persistent-conn"),
+    STATS("stats"),
+    RATE("rate"),
+    EXACT("exact"),
     OPS("ops"),
     SCHED_FLAGS("sched-flags");
 

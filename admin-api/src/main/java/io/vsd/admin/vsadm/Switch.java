@@ -41,17 +41,17 @@ enum Switch {
     /** vsadm's own: the director's admin API. */
     SERVER("server", Switch.NO_SHORT, Arg.REQUIRED, null),
 
-    ZERO("zero", 'Z', Support.NOT_YET, Arg.NONE),
-    SAVE("save", 'S', Support.NOT_YET, Arg.NONE),
-    RESTORE("restore", 'R', Support.NOT_YET, Arg.NONE),
+    ZERO("zero", 'Z', Verb.ZERO),
+    SAVE("save", 'S', Verb.SAVE),
+    RESTORE("restore", 'R', Verb.RESTORE),
     SET("set", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
     CONNECTION("connection", 'c', Support.NOT_YET, Arg.NONE),
-    STATS("stats", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
-    RATE("rate", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
+    STATS("stats", Switch.NO_SHORT, Arg.NONE, Opt.STATS),
+    RATE("rate", Switch.NO_SHORT, Arg.NONE, Opt.RATE),
     THRESHOLDS("thresholds", Switch.NO_SHORT, Arg.NONE, Opt.THRESHOLDS),
     PERSISTENT_CONN("persistent-conn", Switch.NO_SHORT, Arg.NONE, Opt.PERSISTENT_CONN),
     TIMEOUT("timeout", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
-    EXACT("exact", 'X', Support.NOT_YET, Arg.NONE),
+    EXACT("exact", 'X', Arg.NONE, Opt.EXACT),
     PE("pe", Switch.NO_SHORT, Support.NOT_YET, Arg.REQUIRED),
     // vsd has no firewall marks, and directors share the table over the cluster, not a sync daemon.
     FWMARK_SERVICE("fwmark-service", 'f', Support.NEVER, Arg.REQUIRED),

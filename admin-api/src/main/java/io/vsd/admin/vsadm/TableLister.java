@@ -61,16 +61,64 @@ final class TableLister {
             ApiTypes.Service service = entry.service();
             Protocol protocol = entry.key().protocol();
             ApiTypes.Persistence persistence = service.persistence();
-            lines.add(IpvsadmLayouts.service(new ServiceRow(protocol, names.of(entry.key().vip(), protocol),
+            ServiceRow row = new ServiceRow(protocol, names.of(entry.key().vip(), protocol),
                     entry.key().vip().ipv6(), service.scheduler(), service.flags(),
                     persistence == null ? 0 : persistence.timeout(), persistence == null ? null : persistence.netmask(),
-                    service.ops())));
+                    service.ops());
+            Command.Columns columns = command.format().columns();
+            boolean exact = command.format().exact();
+            lines.add(switch (columns) {
+                case STATS -> IpvsadmLayouts.serviceCounters(row, stats(service.stats()), exact);
+                case RATE -> IpvsadmLayouts.serviceCounters(row, rates(service.rates()), exact);
+                default -> IpvsadmLayouts.service(row);
+            });
             for (Server server : entry.servers()) {
                 ApiTypes.RealServer rs = server.server();
-                lines.add(IpvsadmLayouts.server(new ServerRow(names.of(server.address(), protocol),
-                        server.address().ipv6(), Forward.label(rs.forward()), rs.listedWeight(),
-                        rs.activeConns(), rs.inactConns(), rs.upper(), rs.lower(), rs.persistConns()),
-                        command.format().columns()));
+                String name = names.of(server.address(), protocol);
+                boolean ipv6 = server.address().ipv6();
+                lines.add(switch (columns) {
+                    case STATS -> IpvsadmLayouts.serverStats(name, ipv6, stats(rs.stats()), exact);
+                    case RATE -> IpvsadmLayouts.serverRates(name, ipv6, rs.rates().cps(), rs.rates().inPps(),
+                            rs.rates().outPps(), rs.rates().inBps(), rs.rates().outBps(), exact);
+                    default -> IpvsadmLayouts.server(new ServerRow(name, ipv6, Forward.label(rs.forward()),
+                            rs.listedWeight(), rs.activeConns(), rs.inactConns(), rs.upper(), rs.lower(),
+                            rs.persistConns()), columns);
+                });
+            }
+        }
+        return lines;
+    }
+
+    private static long[] stats(ApiTypes.Stats s) {
+        return new long[] {s.conns(), s.inPkts(), s.outPkts(), s.inBytes(), s.outBytes()};
+    }
+
+    private static long[] rates(ApiTypes.Rates r) {
+        return new long[] {r.cps(), r.inPps(), r.outPps(), r.inBps(), r.outBps()};
+    }
+
+    /** {@code -S [-n]}: the whole table as ipvsadm rules, sorted as ipvsadm sorts it. */
+    List<String> saveLines(boolean numeric) throws VsadmException {
+        List<Entry> entries = new ArrayList<>();
+        for (ApiTypes.Service service : director.services().services()) {
+            entries.add(entry(service));
+        }
+        entries.sort(SERVICE_ORDER);
+        entries.replaceAll(e -> new Entry(e.key(), e.service(), e.servers().stream().sorted(SERVER_ORDER).toList()));
+        Names names = numeric ? new Names(true, Map.of(), resolver) : new Names(false, hostNames(entries), resolver);
+        List<String> lines = new ArrayList<>();
+        for (Entry entry : entries) {
+            ApiTypes.Service service = entry.service();
+            Protocol protocol = entry.key().protocol();
+            ApiTypes.Persistence persistence = service.persistence();
+            String ruleName = IpvsadmLayouts.ruleServiceName(protocol, names.of(entry.key().vip(), protocol));
+            lines.add(IpvsadmLayouts.ruleService(ruleName, new ServiceRow(protocol, null, entry.key().vip().ipv6(),
+                    service.scheduler(), service.flags(), persistence == null ? 0 : persistence.timeout(),
+                    persistence == null ? null : persistence.netmask(), service.ops())));
+            for (Server server : entry.servers()) {
+                ApiTypes.RealServer rs = server.server();
+                lines.add(IpvsadmLayouts.ruleServer(ruleName, names.of(server.address(), protocol),
+                        Forward.fromApi(rs.forward()), rs.weight()));
             }
         }
         return lines;

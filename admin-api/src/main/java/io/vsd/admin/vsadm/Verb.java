@@ -25,10 +25,14 @@ enum Verb {
     EDIT_SERVICE("edit-service", Set.of(SERVICE), Set.of(SCHEDULER, PERSISTENT, NETMASK, SCHED_FLAGS, OPS)),
     DELETE_SERVICE("delete-service", Set.of(SERVICE), Set.of()),
     CLEAR("clear", Set.of(), Set.of()),
-    LIST("list", Set.of(), Set.of(NUMERIC, SERVICE, NOSORT, Opt.THRESHOLDS, Opt.PERSISTENT_CONN)),
+    LIST("list", Set.of(), Set.of(NUMERIC, SERVICE, NOSORT, Opt.THRESHOLDS, Opt.PERSISTENT_CONN, Opt.STATS, Opt.RATE,
+            Opt.EXACT)),
+    ZERO("zero", Set.of(), Set.of(SERVICE)),
     ADD_SERVER("add-server", Set.of(SERVICE, REAL_SERVER), Set.of(FORWARD, WEIGHT, U_THRESHOLD, L_THRESHOLD)),
     EDIT_SERVER("edit-server", Set.of(SERVICE, REAL_SERVER), Set.of(FORWARD, WEIGHT, U_THRESHOLD, L_THRESHOLD)),
     DELETE_SERVER("delete-server", Set.of(SERVICE, REAL_SERVER), Set.of()),
+    SAVE("save", Set.of(), Set.of(NUMERIC)),
+    RESTORE("restore", Set.of(), Set.of()),
     HELP("help", Set.of(), Set.of()),
     VERSION("version", Set.of(), Set.of());
 

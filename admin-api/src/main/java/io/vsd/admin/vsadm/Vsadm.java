@@ -10,6 +10,7 @@ import io.vsd.admin.vsadm.Command.EditService;
 import io.vsd.admin.vsadm.Command.Help;
 import io.vsd.admin.vsadm.Command.ListTable;
 import io.vsd.admin.vsadm.Command.Version;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,10 @@ public final class Vsadm {
               vsadm -a|e -t|u service-address -r server-address [options]
               vsadm -d -t|u service-address -r server-address
               vsadm -L|l [-t|u service-address] [-n] [--sort|--nosort]
+              vsadm -L|l [-t|u service-address] [-n] --stats|--rate [--exact]
+              vsadm -Z [-t|u service-address]
+              vsadm -S [-n]
+              vsadm -R
               vsadm -h
 
             Options:
@@ -49,6 +54,12 @@ public final class Vsadm {
               --l-threshold  -y lthreshold        lower threshold of connections
               --numeric      -n                   numeric output of addresses and ports
               --nosort                            keep the director's order in the listing
+              --stats                             output of statistics information
+              --rate                              output of rate information
+              --exact        -X                   expand numbers (display exact values)
+              --zero         -Z                   zero the counters of a service or of all
+              --save         -S                   save the table as ipvsadm rules on stdout
+              --restore      -R                   apply ipvsadm rules from stdin, all or none
               --server URL                        the director's admin API (default $VSD_ADMIN,
                                                   else http://127.0.0.1:9900)
             """;
@@ -61,10 +72,16 @@ public final class Vsadm {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        return run(args, out, err, env, SystemResolver.standard(), NameLookup.BUDGET);
+        return run(args, System.in, out, err, env, SystemResolver.standard(), NameLookup.BUDGET);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+                   Resolver resolver, Duration lookupBudget) {
+        return run(args, System.in, out, err, env, resolver, lookupBudget);
+    }
+
+    /** @param in where {@code -R} reads its rules */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                    Resolver resolver, Duration lookupBudget) {
         try {
             CommandLine.Invocation invocation = new CommandLine(resolver).parse(List.of(args));
@@ -72,6 +89,13 @@ public final class Vsadm {
                 case Help() -> out.print(USAGE);
                 case Version() -> out.print(PROGRAM + " " + version() + " (ipvsadm v1.31 command line, IPVS "
                         + IpvsadmLayouts.IPVS_VERSION + " layouts)\n");
+                case Command.Restore() -> {
+                    // Every line is parsed before the director is asked anything: a bad line changes nothing.
+                    List<RestoreFile.Line> lines = RestoreFile.read(in, new CommandLine(resolver));
+                    try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
+                        director.batch(lines);
+                    }
+                }
                 case Command.ForDirector command -> {
                     try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
                         execute(command, director, resolver, lookupBudget, out);
@@ -105,6 +129,13 @@ public final class Vsadm {
             case AddServer(var service, var server) -> director.addServer(service, server);
             case EditServer(var service, var server) -> director.editServer(service, server);
             case DeleteServer(var service, var server) -> director.deleteServer(service, server);
+            case Command.Save(var numeric) -> {
+                StringBuilder text = new StringBuilder();
+                new TableLister(director, resolver, lookupBudget).saveLines(numeric).forEach(l -> text.append(l).append('\n'));
+                out.print(text);
+            }
+            case Command.Zero(var service) -> director.zero(service);
+            case Command.Restore() -> throw new IllegalStateException("-R is run before a director is chosen");
             case ListTable list -> {
                 StringBuilder text = new StringBuilder();
                 new TableLister(director, resolver, lookupBudget).lines(list).forEach(l -> text.append(l).append('\n'));

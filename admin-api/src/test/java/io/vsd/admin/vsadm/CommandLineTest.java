@@ -290,18 +290,14 @@ class CommandLineTest {
             -A -t [2001:db8::1]:80 -p -M 129            | illegal ipv6 netmask specified: 129
             -A -t 10.0.0.1:80 -o                        | One-Packet Scheduling is only for UDP virtual services
             -A -t 10.0.0.1:80 -b sh-port,,sh-fallback   | illegal scheduler flags specified: 'sh-port,,sh-fallback'
-            -L --stats                                  | --stats is not supported yet
-            -L --rate                                   | --rate is not supported yet
+            -Z -n                                       | Illegal 'numeric' option with the 'zero' command
+            -A -t 10.0.0.1:80 --stats                   | Illegal 'stats' option with the 'add-service' command
             -L --timeout                                | --timeout is not supported yet
-            -L --exact                                  | --exact is not supported yet
-            -L -X                                       | -X is not supported yet
             -L -c                                       | -c is not supported yet
             -Lnc                                        | -c is not supported yet
             --connection                                | --connection is not supported yet
-            -S                                          | -S is not supported yet
-            --save                                      | --save is not supported yet
-            -R                                          | -R is not supported yet
-            -Z                                          | -Z is not supported yet
+            -S -t 10.0.0.1:80                           | Illegal 'service-address' option with the 'save' command
+            -R -n                                       | Illegal 'numeric' option with the 'restore' command
             --set 900 120 300                           | --set is not supported yet
             -A -t 10.0.0.1:80 --pe sip                  | --pe is not supported yet
             -A -f 1                                     | -f is not supported by vsd
@@ -310,6 +306,27 @@ class CommandLineTest {
             """)
     void badCommandLinesFailWithOneLineAndExitCode2(String args, String message) {
         assertEquals(new VsadmRun(2, "", "vsadm: " + message + "\n"), VsadmRun.run(VsadmRun.NO_DIRECTOR, args.split(" ")));
+    }
+
+    @Test
+    void statsRateExactAndZero() throws VsadmException {
+        assertEquals(new ListTable(null, new ListFormat(true, true, Command.Columns.STATS, false)), parse("-Ln", "--stats"));
+        assertEquals(new ListTable(null, new ListFormat(false, true, Command.Columns.RATE, true)), parse("-L", "--rate", "-X"));
+        // print_title: --stats wins over --rate, which wins over --thresholds.
+        assertEquals(new ListTable(null, new ListFormat(false, true, Command.Columns.STATS, true)),
+                parse("-L", "--rate", "--stats", "--thresholds", "--exact"));
+        assertEquals(new ListTable(TCP_80, new ListFormat(false, true, Command.Columns.RATE, false)),
+                parse("-L", "--rate", "--thresholds", "-t", "10.0.0.1:80"));
+        assertEquals(new Command.Zero(null), parse("-Z"));
+        assertEquals(new Command.Zero(TCP_80), parse("--zero", "-t", "10.0.0.1:80"));
+    }
+
+    @Test
+    void saveAndRestore() throws VsadmException {
+        assertEquals(new Command.Save(false), parse("-S"));
+        assertEquals(new Command.Save(true), parse("--save", "-n"));
+        assertEquals(new Command.Save(true), parse("-Sn"));
+        assertEquals(new Command.Restore(), parse("-R"));
     }
 
     @Test

@@ -113,4 +113,79 @@ class IpvsadmLayoutsTest {
         assertEquals("  -> 10.1.105.1:3306              2         4           7          3         ",
                 IpvsadmLayouts.server(r, Command.Columns.PERSISTENT_CONN));
     }
+
+    @Test
+    void saveRulesInIpvsadmOrder() {
+        String name = IpvsadmLayouts.ruleServiceName(Protocol.TCP, "207.175.44.110:80");
+        assertEquals("-t 207.175.44.110:80", name);
+        assertEquals("-A -t 207.175.44.110:80 -s rr -p 300 -M 255.255.255.0", IpvsadmLayouts.ruleService(name,
+                row(Protocol.TCP, null, false, "rr", List.of(), 300, "255.255.255.0", false)));
+        assertEquals("-A -t 207.175.44.110:80 -s wlc", IpvsadmLayouts.ruleService(name,
+                row(Protocol.TCP, null, false, "wlc", List.of(), 0, null, false)));
+        assertEquals("-A -t 207.175.44.110:80 -s wlc -p 300", IpvsadmLayouts.ruleService(name,
+                row(Protocol.TCP, null, false, "wlc", List.of(), 300, "255.255.255.255", false)));
+        String udp = IpvsadmLayouts.ruleServiceName(Protocol.UDP, "[2001:db8::1]:53");
+        assertEquals("-A -u [2001:db8::1]:53 -s sh -p 60 -M 64 -o -b sh-fallback,sh-port", IpvsadmLayouts.ruleService(udp,
+                row(Protocol.UDP, null, true, "sh", List.of("sh-fallback", "sh-port"), 60, "64", true)));
+        assertEquals("-a -t 207.175.44.110:80 -r 192.168.10.1:80 -m -w 1",
+                IpvsadmLayouts.ruleServer(name, "192.168.10.1:80", Forward.MASQ, 1));
+        assertEquals("-a -t 207.175.44.110:80 -r 192.168.10.2:80 -g -w 0",
+                IpvsadmLayouts.ruleServer(name, "192.168.10.2:80", Forward.ROUTE, 0));
+        assertEquals("-a -u [2001:db8::1]:53 -r [2001:db8::5]:53 -i -w 65535",
+                IpvsadmLayouts.ruleServer(udp, "[2001:db8::5]:53", Forward.TUNNEL, 65535));
+    }
+
+    @Test
+    void statsAndRateTitles() {
+        assertEquals("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+                + "  -> RemoteAddress:Port", IpvsadmLayouts.title(Command.Columns.STATS));
+        assertEquals("Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+                + "  -> RemoteAddress:Port", IpvsadmLayouts.title(Command.Columns.RATE));
+    }
+
+    @Test
+    void statsLinesAsIpvsadmPrintsThem() {
+        // The capture in ipvsadm-formats.md.
+        assertEquals("TCP  10.3.0.42:80                    14209   111769    74613  7207174  8334358",
+                IpvsadmLayouts.serviceCounters(row(Protocol.TCP, "10.3.0.42:80", false, "wlc", List.of(), 0, null, false),
+                        new long[] {14209, 111769, 74613, 7207174, 8334358}, false));
+        assertEquals("  -> 10.2.1.22:80                        2       12        8      774      894",
+                IpvsadmLayouts.serverStats("10.2.1.22:80", false, new long[] {2, 12, 8, 774, 894}, false));
+        // IPv6 names are not cut and push the numbers right, as in ipvsadm.
+        assertEquals("TCP  [2001:db8:1234:5678:9abc:def0::1]:443        0        0        0        0        0",
+                IpvsadmLayouts.serviceCounters(row(Protocol.TCP, "[2001:db8:1234:5678:9abc:def0::1]:443", true, "wlc", List.of(), 0,
+                        null, false), new long[5], false));
+        assertEquals("  -> [2001:db8:1234:5678:9abc::10]:443        0        0        0        0        0",
+                IpvsadmLayouts.serverStats("[2001:db8:1234:5678:9abc::10]:443", true, new long[5], false));
+    }
+
+    @Test
+    void rateLinesAsIpvsadmPrintsThem() {
+        assertEquals("TCP  10.3.0.42:80                       12      345      300    40000   123456",
+                IpvsadmLayouts.serviceCounters(row(Protocol.TCP, "10.3.0.42:80", false, "wlc", List.of(), 0, null, false),
+                        new long[] {12, 345, 300, 40000, 123456}, false));
+        assertEquals("  -> 10.2.1.22:80                        3       45       30     4000  123456K",
+                IpvsadmLayouts.serverRates("10.2.1.22:80", false, 3, 45, 30, 4000, 123_456_789, false));
+        assertEquals("  -> 10.2.1.22:80                        3       45       30     4000 123456789",
+                IpvsadmLayouts.serverRates("10.2.1.22:80", false, 3, 45, 30, 4000, 123_456_789, true));
+    }
+
+    @Test
+    void largeNumbersAsPrintLargenum() {
+        assertEquals("        0", IpvsadmLayouts.largeNumber(0, false));
+        assertEquals(" 99999999", IpvsadmLayouts.largeNumber(99_999_999, false));
+        assertEquals("  100000K", IpvsadmLayouts.largeNumber(100_000_000, false));
+        assertEquals("  999999K", IpvsadmLayouts.largeNumber(999_999_999, false));
+        assertEquals("    1000M", IpvsadmLayouts.largeNumber(1_000_000_000, false));
+        assertEquals("   99999M", IpvsadmLayouts.largeNumber(99_999_999_999L, false));
+        assertEquals("     100G", IpvsadmLayouts.largeNumber(100_000_000_000L, false));
+        assertEquals("   99999G", IpvsadmLayouts.largeNumber(99_999_999_999_999L, false));
+        assertEquals("     100T", IpvsadmLayouts.largeNumber(100_000_000_000_000L, false));
+        assertEquals(" 9223372T", IpvsadmLayouts.largeNumber(Long.MAX_VALUE, false));
+        // --exact: full numbers, 9 wide up to 8 digits, else one space and the digits.
+        assertEquals("        0", IpvsadmLayouts.largeNumber(0, true));
+        assertEquals(" 12345678", IpvsadmLayouts.largeNumber(12_345_678, true));
+        assertEquals(" 123456789", IpvsadmLayouts.largeNumber(123_456_789, true));
+        assertEquals(" 1234567890123", IpvsadmLayouts.largeNumber(1_234_567_890_123L, true));
+    }
 }

@@ -335,4 +335,153 @@ class VsadmEndToEndTest {
         assertEquals(2, vsadm("-a", "-t", "10.0.0.1:80", "-r", "10.1.0.1", "-w", "70000").exitCode());
         assertEquals(List.of(), director.requests());
     }
+
+    // ---- -S and -R ----
+
+    @Test
+    void saveNumericIsIpvsadmsRuleFormatSortedAsIpvsadmSorts() {
+        director.answer("GET", "/api/v1/services", 200, TABLE);
+        assertEquals(ok("""
+                -A -t 10.2.0.1:9200 -s wrr
+                -a -t 10.2.0.1:9200 -r 10.1.105.1:3306 -m -w 1
+                -a -t 10.2.0.1:9200 -r 10.1.105.2:3306 -m -w 2
+                -A -t 127.0.0.1:80 -s wrr -p 600 -M 255.255.255.0 -b sh-port
+                -a -t 127.0.0.1:80 -r 10.1.0.1:80 -m -w 1
+                -A -t 200.0.0.1:80 -s wlc
+                -A -u 10.2.0.1:53 -s rr -o
+                -a -u 10.2.0.1:53 -r 10.1.0.2:53 -m -w 1
+                -A -t [2001:db8::1]:80 -s wlc -p 300
+                -a -t [2001:db8::1]:80 -r [2001:db8::5]:80 -m -w 1
+                """), vsadm("-S", "-n"));
+        assertEquals(List.of(new Request("GET", "/api/v1/services", null, "")), director.requests());
+    }
+
+    @Test
+    void saveWithoutNumericResolvesNamesAsIpvsadmDoes() {
+        director.answer("GET", "/api/v1/services", 200, TABLE);
+        assertEquals(ok("""
+                -A -t 10.2.0.1:9200 -s wrr
+                -a -t 10.2.0.1:9200 -r 10.1.105.1:mysql -m -w 1
+                -a -t 10.2.0.1:9200 -r 10.1.105.2:mysql -m -w 2
+                -A -t localhost:http -s wrr -p 600 -M 255.255.255.0 -b sh-port
+                -a -t localhost:http -r web1.example.com:http -m -w 1
+                -A -t 200.0.0.1:http -s wlc
+                -A -u 10.2.0.1:domain -s rr -o
+                -a -u 10.2.0.1:domain -r 10.1.0.2:domain -m -w 1
+                -A -t [2001:db8::1]:http -s wlc -p 300
+                -a -t [2001:db8::1]:http -r [db6.example.com]:http -m -w 1
+                """), vsadm("-S"));
+    }
+
+    @Test
+    void saveWritesTheConfiguredWeightAndEachForwardingSwitch() {
+        director.answer("GET", "/api/v1/services", 200, """
+                {"version": 3, "services": [{"protocol": "tcp", "address": "10.0.0.1:80", "scheduler": "wlc",
+                 "servers": [{"address": "10.0.1.1:80", "forward": "route", "weight": 3, "upper": 9, "lower": 2,
+                              "health": {"state": "down", "effectiveWeight": 0}},
+                             {"address": "10.0.1.2:80", "forward": "tunnel", "weight": 0}]}]}""");
+        assertEquals(ok("""
+                -A -t 10.0.0.1:80 -s wlc
+                -a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 3
+                -a -t 10.0.0.1:80 -r 10.0.1.2:80 -i -w 0
+                """), vsadm("-Sn"));
+    }
+
+    private VsadmRun restore(String rules) {
+        return VsadmRun.runWithInput(env, new FakeResolver(), rules, "-R");
+    }
+
+    @Test
+    void restoreSendsEveryLineAsOneBatch() {
+        director.answer("POST", "/api/v1/batch", 200, "{\"version\": 9, \"operations\": 5}");
+        assertEquals(ok(""), restore("""
+                # saved by ipvsadm -S
+                -C
+
+                ipvsadm -A -t 10.0.0.1:80 -s rr -p 300 -M 255.255.255.0
+                -a -t 10.0.0.1:80 -r 10.0.1.1:8080 -m -w 2
+                  -e -t 10.0.0.1:80 -r 10.0.1.1:8080 -w 3
+                -d -t 10.0.0.1:80 -r 10.0.1.1:8080
+                """));
+        assertEquals(List.of(new Request("POST", "/api/v1/batch", JSON, "{\"operations\":["
+                + "{\"action\":\"clear\",\"line\":2},"
+                + "{\"action\":\"add-service\",\"body\":{\"protocol\":\"tcp\",\"address\":\"10.0.0.1:80\","
+                + "\"scheduler\":\"rr\",\"flags\":[],\"persistence\":{\"timeout\":300,\"netmask\":\"255.255.255.0\"},"
+                + "\"ops\":false},\"line\":4},"
+                + "{\"action\":\"add-server\",\"service\":\"tcp/10.0.0.1:80\",\"body\":{\"address\":\"10.0.1.1:8080\","
+                + "\"forward\":\"masq\",\"weight\":2,\"upper\":0,\"lower\":0},\"line\":5},"
+                + "{\"action\":\"edit-server\",\"service\":\"tcp/10.0.0.1:80\",\"server\":\"10.0.1.1:8080\","
+                + "\"body\":{\"address\":\"10.0.1.1:8080\",\"forward\":\"masq\",\"weight\":3,\"upper\":0,\"lower\":0},"
+                + "\"line\":6},"
+                + "{\"action\":\"delete-server\",\"service\":\"tcp/10.0.0.1:80\",\"server\":\"10.0.1.1:8080\",\"line\":7}"
+                + "]}")), director.requests());
+    }
+
+    @Test
+    void restoreWithABadLineNamesItAndSendsNothing() {
+        assertEquals(new VsadmRun(2, "", "vsadm: line 3: illegal weight specified: 70000\n"), restore("""
+                -A -t 10.0.0.1:80 -s rr
+                -a -t 10.0.0.1:80 -r 10.0.1.1 -w 1
+                -a -t 10.0.0.1:80 -r 10.0.1.2 -w 70000
+                -a -t 10.0.0.1:80 -r 10.0.1.3 -w 1
+                """));
+        assertEquals(new VsadmRun(2, "", "vsadm: line 2: only changes (-A -E -D -C -a -e -d) can be restored: -L -n\n"),
+                restore("-C\n-L -n\n"));
+        assertEquals(new VsadmRun(2, "", "vsadm: line 1: unknown option --bogus\n"), restore("ipvsadm --bogus\n"));
+        assertEquals(List.of(), director.requests());
+    }
+
+    @Test
+    void restoreRefusedByTheDirectorIsItsOneLine() {
+        director.problem("POST", "/api/v1/batch", 409, "urn:vsd:problem:conflict", "Already exists",
+                "operation 2 (line 2): virtual service tcp/10.0.0.1:80 already exists");
+        assertEquals(failed("operation 2 (line 2): virtual service tcp/10.0.0.1:80 already exists"),
+                restore("-A -t 10.0.0.1:80\n-A -t 10.0.0.1:80\n"));
+    }
+
+    // ---- --stats, --rate, --exact, -Z ----
+
+    private static final String COUNTED = """
+            {"version": 3, "services": [{"protocol": "tcp", "address": "10.3.0.42:80", "scheduler": "wlc",
+             "stats": {"activeConns": 1, "inactConns": 0, "conns": 14209, "inPkts": 111769, "outPkts": 74613,
+                       "inBytes": 7207174, "outBytes": 1234567890},
+             "rates": {"cps": 12, "inPps": 345, "outPps": 300, "inBps": 40000, "outBps": 123456789},
+             "servers": [{"address": "10.2.1.22:80", "forward": "masq", "weight": 1,
+                          "stats": {"conns": 2, "inPkts": 12, "outPkts": 8, "inBytes": 774, "outBytes": 894},
+                          "rates": {"cps": 1, "inPps": 2, "outPps": 3, "inBps": 4, "outBps": 5}}]}]}""";
+
+    @Test
+    void listStatsIsIpvsadmsLayout() {
+        director.answer("GET", "/api/v1/info", 200, INFO).answer("GET", "/api/v1/services", 200, COUNTED);
+        assertEquals(ok(HEADER
+                + "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+                + "  -> RemoteAddress:Port\n"
+                + "TCP  10.3.0.42:80                    14209   111769    74613  7207174    1234M\n"
+                + "  -> 10.2.1.22:80                        2       12        8      774      894\n"), vsadm("-L", "-n", "--stats"));
+        assertEquals(ok(HEADER
+                + "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+                + "  -> RemoteAddress:Port\n"
+                + "TCP  10.3.0.42:80                    14209   111769    74613  7207174 1234567890\n"
+                + "  -> 10.2.1.22:80                        2       12        8      774      894\n"), vsadm("-Ln", "--stats", "--exact"));
+    }
+
+    @Test
+    void listRateIsIpvsadmsLayout() {
+        director.answer("GET", "/api/v1/info", 200, INFO).answer("GET", "/api/v1/services", 200, COUNTED);
+        assertEquals(ok(HEADER
+                + "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+                + "  -> RemoteAddress:Port\n"
+                + "TCP  10.3.0.42:80                       12      345      300    40000  123456K\n"
+                + "  -> 10.2.1.22:80                        1        2        3        4        5\n"), vsadm("-L", "-n", "--rate"));
+    }
+
+    @Test
+    void zeroAllOrOneService() {
+        director.answer("POST", "/api/v1/stats/zero", 204, "")
+                .answer("POST", "/api/v1/services/tcp/10.0.0.1:80/stats/zero", 204, "");
+        assertEquals(ok(""), vsadm("-Z"));
+        assertEquals(ok(""), vsadm("-Z", "-t", "10.0.0.1:80"));
+        assertEquals(List.of(new Request("POST", "/api/v1/stats/zero", null, ""),
+                new Request("POST", "/api/v1/services/tcp/10.0.0.1:80/stats/zero", null, "")), director.requests());
+    }
 }

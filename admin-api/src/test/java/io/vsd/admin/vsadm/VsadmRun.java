@@ -17,9 +17,14 @@ record VsadmRun(int exitCode, String out, String err) {
     }
 
     static VsadmRun run(Map<String, String> env, Resolver resolver, String... args) {
+        return runWithInput(env, resolver, "", args);
+    }
+
+    /** A run with {@code stdin} as its standard input (for -R). */
+    static VsadmRun runWithInput(Map<String, String> env, Resolver resolver, String stdin, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        int code = Vsadm.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Vsadm.run(args, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, resolver, Duration.ofSeconds(1));
         return new VsadmRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

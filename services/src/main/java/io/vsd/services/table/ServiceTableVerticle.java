@@ -147,51 +147,14 @@ public final class ServiceTableVerticle extends VerticleBase {
           message.reply(ok(table.version(), ServiceJson.toJson(table.service(key(cmd)))));
           return Future.succeededFuture();
         }
-        case TableCommands.ADD_SERVICE -> {
-          next = table.addService(parseService(cmd.getValue("body"), true));
-          kind = ConfigChange.Kind.SERVICE_ADDED;
+        case TableCommands.BATCH -> {
+          return batch(message, attempt, cmd);
         }
-        case TableCommands.EDIT_SERVICE -> {
-          ServiceKey key = key(cmd);
-          VirtualService edit = parseService(cmd.getValue("body"), false);
-          // Health settings the body leaves out are kept (docs/health.md): vsadm -E knows nothing of them.
-          edit = HealthJson.keepUnsaid(cmd.getJsonObject("body"), edit, table.service(key));
-          if (!edit.key().equals(key)) {
-            throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/address",
-                "the body names " + edit.key() + " but the path names " + key + "; a service's address cannot be edited")));
-          }
-          next = table.editService(key, edit);
-          kind = ConfigChange.Kind.SERVICE_EDITED;
+        default -> {
+          Step step = step(table, cmd, action);
+          next = step.next();
+          kind = step.kind();
         }
-        case TableCommands.DELETE_SERVICE -> {
-          next = table.deleteService(key(cmd));
-          kind = ConfigChange.Kind.SERVICE_DELETED;
-        }
-        case TableCommands.CLEAR -> {
-          next = table.clear();
-          kind = ConfigChange.Kind.CLEARED;
-        }
-        case TableCommands.ADD_SERVER -> {
-          ServiceKey key = key(cmd);
-          next = table.addServer(key, parseServer(cmd.getValue("body"), table.service(key)));
-          kind = ConfigChange.Kind.SERVERS_CHANGED;
-        }
-        case TableCommands.EDIT_SERVER -> {
-          ServiceKey key = key(cmd);
-          RealServer server = parseServer(cmd.getValue("body"), table.service(key));
-          Endpoint named = endpoint(cmd);
-          if (!server.endpoint().equals(named)) {
-            throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/address",
-                "the body names " + server.endpoint() + " but the path names " + named)));
-          }
-          next = table.editServer(key, HealthJson.keepUnsaid(cmd.getJsonObject("body"), server, table.server(key, named)));
-          kind = ConfigChange.Kind.SERVERS_CHANGED;
-        }
-        case TableCommands.DELETE_SERVER -> {
-          next = table.deleteServer(key(cmd), endpoint(cmd));
-          kind = ConfigChange.Kind.SERVERS_CHANGED;
-        }
-        default -> throw new TableException(TableException.Kind.VALIDATION, "unknown table command \"" + action + "\"");
       }
     } catch (TableException e) {
       JsonObject refusal = refusal(e);
@@ -227,6 +190,172 @@ public final class ServiceTableVerticle extends VerticleBase {
       message.reply(refusal(new TableException(TableException.Kind.INTERNAL,
           "the change could not be saved, so it was not applied: " + e.getMessage())));
       return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** One write command on {@code t}: the table it gives and what kind of change it is. */
+  record Step(ServiceTable next, ConfigChange.Kind kind) {}
+
+  private static Step step(ServiceTable t, JsonObject cmd, String action) {
+    switch (action) {
+      case TableCommands.ADD_SERVICE -> {
+        return new Step(t.addService(parseService(cmd.getValue("body"), true)), ConfigChange.Kind.SERVICE_ADDED);
+      }
+      case TableCommands.EDIT_SERVICE -> {
+        ServiceKey key = key(cmd);
+        VirtualService edit = parseService(cmd.getValue("body"), false);
+        // Health settings the body leaves out are kept (docs/health.md): vsadm -E knows nothing of them.
+        edit = HealthJson.keepUnsaid(cmd.getJsonObject("body"), edit, t.service(key));
+        if (!edit.key().equals(key)) {
+          throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/address",
+              "the body names " + edit.key() + " but the path names " + key + "; a service's address cannot be edited")));
+        }
+        return new Step(t.editService(key, edit), ConfigChange.Kind.SERVICE_EDITED);
+      }
+      case TableCommands.DELETE_SERVICE -> {
+        return new Step(t.deleteService(key(cmd)), ConfigChange.Kind.SERVICE_DELETED);
+      }
+      case TableCommands.CLEAR -> {
+        return new Step(t.clear(), ConfigChange.Kind.CLEARED);
+      }
+      case TableCommands.ADD_SERVER -> {
+        ServiceKey key = key(cmd);
+        return new Step(t.addServer(key, parseServer(cmd.getValue("body"), t.service(key))), ConfigChange.Kind.SERVERS_CHANGED);
+      }
+      case TableCommands.EDIT_SERVER -> {
+        ServiceKey key = key(cmd);
+        RealServer server = parseServer(cmd.getValue("body"), t.service(key));
+        Endpoint named = endpoint(cmd);
+        if (!server.endpoint().equals(named)) {
+          throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/address",
+              "the body names " + server.endpoint() + " but the path names " + named)));
+        }
+        return new Step(t.editServer(key, HealthJson.keepUnsaid(cmd.getJsonObject("body"), server, t.server(key, named))), ConfigChange.Kind.SERVERS_CHANGED);
+      }
+      case TableCommands.DELETE_SERVER -> {
+        return new Step(t.deleteServer(key(cmd), endpoint(cmd)), ConfigChange.Kind.SERVERS_CHANGED);
+      }
+      default -> throw new TableException(TableException.Kind.VALIDATION, "unknown table command \"" + action + "\"");
+    }
+  }
+
+  // ---- batch ----
+
+  /**
+   * A batch (vsadm -R): every operation is run in order on a copy of the table, and the result is committed as
+   * one change, or none at all when any operation is refused; the refusal names the operation (and its line,
+   * when the operation carries one). The table's version grows by one per operation, so a follower can be given
+   * the changes one version at a time ({@link ReplicatedTable#changes}).
+   */
+  private Future<Void> batch(Message<JsonObject> message, int attempt, JsonObject cmd) {
+    JsonArray operations = cmd.getJsonArray("operations");
+    if (operations == null) {
+      throw new TableException(TableException.Kind.VALIDATION, List.of(new Problem("/operations",
+          "a batch needs a list of operations")));
+    }
+    ServiceTable before = table;
+    ServiceTable t = before;
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < operations.size(); i++) {
+      Object o = operations.getValue(i);
+      String where = "operation " + (i + 1);
+      try {
+        if (!(o instanceof JsonObject op)) {
+          throw new TableException(TableException.Kind.VALIDATION, "an operation must be a JSON object");
+        }
+        if (op.getValue("line") instanceof Number line) {
+          where += " (line " + line + ")";
+        }
+        String action = op.getString("action", "");
+        if (!WRITES.contains(action)) {
+          throw new TableException(TableException.Kind.VALIDATION, "\"" + action + "\" is not a change a batch can make;"
+              + " one of " + String.join(", ", WRITES));
+        }
+        Step step = step(t, op, action);
+        steps.add(step);
+        t = step.next();
+      } catch (TableException e) {
+        List<Problem> named = new ArrayList<>();
+        for (Problem p : e.problems()) {
+          named.add(new Problem("/operations/" + i + p.pointer(), where + ": " + p.detail()));
+        }
+        throw new TableException(e.kind(), named);
+      }
+    }
+    ServiceTable committed = t;
+    JsonObject result = new JsonObject().put("version", committed.version()).put("operations", steps.size());
+    if (cluster != null) {
+      return commitBatchToCluster(message, attempt, cmd, before, committed, steps, result);
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      store.save(committed);
+      return null;
+    }).onSuccess(v -> {
+      table = committed;
+      publishBatch(before, committed, System.currentTimeMillis(), new DeliveryOptions());
+      message.reply(ok(committed.version(), result));
+    }).recover(e -> {
+      LOG.log(System.Logger.Level.ERROR, "could not save the service table; the batch was not applied", e);
+      message.reply(refusal(new TableException(TableException.Kind.INTERNAL,
+          "the batch could not be saved, so it was not applied: " + e.getMessage())));
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** The write commands a batch may hold. */
+  private static final List<String> WRITES = List.of(TableCommands.ADD_SERVICE, TableCommands.EDIT_SERVICE,
+      TableCommands.DELETE_SERVICE, TableCommands.CLEAR, TableCommands.ADD_SERVER, TableCommands.EDIT_SERVER,
+      TableCommands.DELETE_SERVER);
+
+  /** A batch's changes, one per version up to the new table's; a batch that changed nothing still marks its version. */
+  private void publishBatch(ServiceTable before, ServiceTable after, long now, DeliveryOptions to) {
+    List<ConfigChange> changes = ReplicatedTable.changes(before, after, directorId, now);
+    if (changes.isEmpty()) {
+      changes = List.of(new ConfigChange(after.version(), ConfigChange.Kind.LOADED, null, null, directorId, now));
+    }
+    changes.forEach(c -> vertx.eventBus().publish(Addresses.CONFIG, c.toJson(), to));
+  }
+
+  /** {@link #commitToCluster} for a batch: the whole batch is one compare-and-set, run again on a newer table. */
+  private Future<Void> commitBatchToCluster(Message<JsonObject> message, int attempt, JsonObject cmd,
+                                            ServiceTable before, ServiceTable committed, List<Step> steps,
+                                            JsonObject result) {
+    long now = System.currentTimeMillis();
+    ReplicatedTable next = replicated;
+    for (Step step : steps) {
+      next = next.after(step.next(), step.kind(), directorId, now);
+    }
+    String nextRaw = next.encode();
+    String expected = replicatedRaw;
+    ReplicatedTable written = next;
+    return vertx.executeBlocking(() -> cluster.commit(expected, nextRaw)).transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.ERROR, "could not write the cluster's service table; the batch was not applied",
+            ar.cause());
+        message.reply(refusal(new TableException(TableException.Kind.INTERNAL,
+            "the batch could not be written to the cluster, so it was not applied: " + ar.cause().getMessage())));
+        return Future.succeededFuture();
+      }
+      if (!ar.result()) {
+        if (attempt >= MAX_ATTEMPTS) {
+          message.reply(refusal(new TableException(TableException.Kind.INTERNAL,
+              "the cluster's table kept changing under this batch (" + attempt + " attempts); it was not applied")));
+          return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(cluster::read)
+            .compose(raw -> converge(raw, false))
+            .transform(v -> handle(message, attempt + 1));
+      }
+      hold(new ClusteredTable.Step(written, nextRaw, true));
+      publishBatch(before, committed, now, new DeliveryOptions());
+      return save(written).transform(saved -> {
+        if (saved.failed()) {
+          LOG.log(System.Logger.Level.ERROR, "could not save the state file; the batch is in the cluster's table",
+              saved.cause());
+        }
+        message.reply(ok(committed.version(), result));
+        return Future.<Void>succeededFuture();
+      });
     });
   }
 
@@ -406,6 +535,7 @@ public final class ServiceTableVerticle extends VerticleBase {
       }
     }
     String what = action.equals(TableCommands.ADD_SERVICE) || action.equals(TableCommands.CLEAR)
+        || action.equals(TableCommands.BATCH)
         ? "the table" : "virtual service " + key(cmd);
     throw new TableException(TableException.Kind.PRECONDITION_FAILED, what + " is at version " + current
         + " (ETag \"" + current + "\"), not at the version If-Match names: it changed since it was read;"
@@ -415,7 +545,7 @@ public final class ServiceTableVerticle extends VerticleBase {
   /** The version If-Match is compared with; throws NOT_FOUND for a missing service or real server. */
   private long targetVersion(JsonObject cmd, String action) {
     return switch (action) {
-      case TableCommands.ADD_SERVICE, TableCommands.CLEAR -> table.version();
+      case TableCommands.ADD_SERVICE, TableCommands.CLEAR, TableCommands.BATCH -> table.version();
       case TableCommands.EDIT_SERVER, TableCommands.DELETE_SERVER -> {
         ServiceKey key = key(cmd);
         table.server(key, endpoint(cmd));

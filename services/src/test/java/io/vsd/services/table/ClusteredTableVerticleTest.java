@@ -274,4 +274,74 @@ class ClusteredTableVerticleTest {
     assertNotNull(saved.orElseThrow().history());
   }
 
+
+  static JsonObject batch(JsonObject... operations) {
+    JsonArray list = new JsonArray();
+    for (JsonObject op : operations) {
+      list.add(op);
+    }
+    return new JsonObject().put("action", TableCommands.BATCH).put("operations", list);
+  }
+
+  @Test
+  void aBatchIsOneCompareAndSetAndFollowersGetEveryChange() throws Exception {
+    Director a = new Director("a", null);
+    Director b = new Director("b", null);
+    for (int i = 1; i <= 3; i++) {
+      assertTrue(a.send(add("10.0.2." + i + ":80")).getBoolean("ok"));
+    }
+    eventually(quietly(() -> b.version() == 3), "b at version 3");
+    long replaces = shared.replaces;
+    // On b: clear, then two services and an edit. One compare-and-set; the version grows by one per operation.
+    JsonObject reply = b.send(batch(new JsonObject().put("action", TableCommands.CLEAR), add("10.0.3.1:80"),
+        add("10.0.3.2:80"), weight("10.0.3.2:80", 7)));
+    assertTrue(reply.getBoolean("ok"), reply.encode());
+    assertEquals(7, reply.getLong("version"));
+    assertEquals(replaces + 1, shared.replaces);
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    expected.put("10.0.3.1:80", 1);
+    expected.put("10.0.3.2:80", 7);
+    eventually(quietly(() -> a.weights().equals(expected) && a.version() == 7), "a follows the batch");
+    assertEquals(expected, b.weights());
+    assertGapless(a, 0);
+    assertGapless(b, 0);
+    // The cleared services stay deleted in the cluster's history: the batch's clear is remembered.
+    assertTrue(ReplicatedTable.decode(shared.get()).deletedUpTo() >= 4);
+  }
+
+  @Test
+  void concurrentBatchesAndCommandsAllLand() throws Exception {
+    Director a = new Director("a", null);
+    Director b = new Director("b", null);
+    List<Future<?>> sent = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      sent.add(a.vertx.eventBus().request(Addresses.TABLE, batch(add("10.0.4." + i + ":80"), add("10.0.5." + i + ":80"))));
+      sent.add(b.vertx.eventBus().request(Addresses.TABLE, add("10.0.6." + i + ":80")));
+    }
+    Future.all(sent).await(20, TimeUnit.SECONDS);
+    for (Future<?> f : sent) {
+      assertTrue(((io.vertx.core.eventbus.Message<JsonObject>) f.result()).body().getBoolean("ok"));
+    }
+    eventually(quietly(() -> a.version() == 30 && b.version() == 30), "both at version 30");
+    assertEquals(30, a.weights().size());
+    assertEquals(a.weights(), b.weights());
+    assertGapless(a, 0);
+    assertGapless(b, 0);
+  }
+
+  @Test
+  void aRefusedBatchChangesNothingInTheCluster() throws Exception {
+    Director a = new Director("a", null);
+    Director b = new Director("b", null);
+    assertTrue(a.send(add("10.0.7.1:80")).getBoolean("ok"));
+    eventually(quietly(() -> b.version() == 1), "b at version 1");
+    String before = shared.get();
+    JsonObject reply = b.send(batch(delete("10.0.7.1:80"), add("10.0.7.2:80"), add("10.0.7.2:80")));
+    assertEquals("CONFLICT", reply.getString("kind"), reply.encode());
+    assertEquals("operation 3: virtual service tcp/10.0.7.2:80 already exists",
+        reply.getJsonArray("problems").getJsonObject(0).getString("detail"));
+    assertEquals(before, shared.get());
+    assertEquals(Map.of("10.0.7.1:80", 1), a.weights());
+    assertEquals(Map.of("10.0.7.1:80", 1), b.weights());
+  }
 }
