@@ -29,6 +29,8 @@ public final class AdminApiVerticle extends VerticleBase {
   /** Bodies above this are refused with 413: the largest real request, a service with its servers, is far smaller. */
   public static final int BODY_LIMIT = 64 * 1024;
   private static final long APPLY_TIMEOUT_MS = 5_000;
+  /** A comment line on every open event stream this often, so that proxies and clients see it alive. */
+  static final long EVENTS_KEEP_ALIVE_MS = 15_000;
   private static final String SERVICE = "/api/v1/services/:proto/:address";
 
   private final String host;
@@ -36,6 +38,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private final JsonObject info;
   private HttpServer server;
   private AppliedVersions applied;
+  private StatusMetrics metrics;
 
   /**
    * @param info what GET /api/v1/info answers (name, version, directorId...)
@@ -44,6 +47,11 @@ public final class AdminApiVerticle extends VerticleBase {
     this.host = host;
     this.port = port;
     this.info = info.copy();
+  }
+
+  /** Vert.x's metrics options for a director whose /metrics this verticle serves (docs/monitoring.md). */
+  public static io.vertx.core.metrics.MetricsOptions metricsOptions(String directorId) {
+    return StatusMetrics.vertxOptions(directorId);
   }
 
   /** The port actually bound (useful when started on port 0). */
@@ -79,6 +87,8 @@ public final class AdminApiVerticle extends VerticleBase {
     router.delete(SERVICE + "/servers/:server").handler(ctx ->
         change(ctx, command(TableCommands.DELETE_SERVER, serviceKey(ctx), ctx.pathParam("server"), null), 204));
 
+    mountMonitoring(router);
+
     router.errorHandler(404, ctx -> ProblemResponse.send(ctx, 404, "not-found", "Not found",
         "no resource at " + ctx.request().path() + "; see docs/admin-api.md"));
     router.errorHandler(405, ctx -> ProblemResponse.send(ctx, 405, "method-not-allowed", "Method not allowed",
@@ -95,7 +105,27 @@ public final class AdminApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (metrics != null) {
+      metrics.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /**
+   * Monitoring (docs/monitoring.md): the SSE status stream, the SockJS event-bus bridge, the Prometheus scrape and
+   * the dashboard. Every route of this verticle is under /api, /eventbus, /metrics or /dashboard (and / only
+   * redirects), so that a single handler put first on the router can guard them all.
+   */
+  private void mountMonitoring(Router router) {
+    EventStream events = new EventStream(vertx, EVENTS_KEEP_ALIVE_MS);
+    router.get("/api/v1/events").handler(events::handle);
+    EventBusBridge.Mounted bridge = EventBusBridge.create(vertx);
+    router.route("/eventbus/*").subRouter(bridge.router());
+    metrics = StatusMetrics.create(vertx, info.getString("directorId"));
+    router.get("/metrics").handler(metrics.scrapeHandler());
+    metrics.start(events, bridge.bridge());
+    router.get("/dashboard").handler(Dashboard.handler());
+    router.get("/").handler(ctx -> ctx.redirect("/dashboard"));
   }
 
   private void checkMediaType(RoutingContext ctx) {
