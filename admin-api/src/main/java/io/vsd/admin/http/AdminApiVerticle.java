@@ -99,8 +99,16 @@ public final class AdminApiVerticle extends VerticleBase {
         ctx.failure() == null ? "internal error" : String.valueOf(ctx.failure().getMessage())));
 
     return applied.start()
-        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port, host))
+        .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(router).listen(port, host))
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * HTTP/1.1 only on the clear-text listener: a client's h2c upgrade (the JDK's HttpClient asks for one by default)
+   * is declined rather than taken. With it taken, JDK clients hung on responses of ~20 KB (a /metrics scrape).
+   */
+  private static io.vertx.core.http.HttpServerOptions serverOptions() {
+    return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
   }
 
   @Override
