@@ -73,7 +73,7 @@ public final class Director {
     } catch (IOException | RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    Vertx vertx = Vertx.builder().with(vertxOptions(config)).build();
     Director director = new Director(vertx, config, stateDir, startup, null);
     return director.deploy(null).map(director).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
   }
@@ -97,7 +97,7 @@ public final class Director {
     ReplicatedTable seed = saved.isPresent() ? mine : ReplicatedTable.of(stamped(1, config.services()), config.id());
     String seedName = saved.isPresent() ? "this director's saved table"
         : fromFile && !config.services().isEmpty() ? "the config file" : "an empty table";
-    return ClusterMember.start(config.cluster(), config.id(), new VertxOptions().setPreferNativeTransport(true))
+    return ClusterMember.start(config.cluster(), config.id(), vertxOptions(config))
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot join cluster \""
             + config.cluster().name() + "\" on port " + config.cluster().port()
             + (config.cluster().interfaceAddress() == null ? "" : " of " + config.cluster().interfaceAddress())
@@ -109,6 +109,11 @@ public final class Director {
               .map(director)
               .recover(e -> member.vertx().close().transform(v -> Future.failedFuture(e)));
         });
+  }
+
+  /** Native transport when there is one, and Micrometer metrics for /metrics (docs/monitoring.md). */
+  private static VertxOptions vertxOptions(DirectorConfig config) {
+    return new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(AdminApiVerticle.metricsOptions(config.id()));
   }
 
   private static String root(Throwable e) {

@@ -31,6 +31,8 @@ public final class AdminApiVerticle extends VerticleBase {
   /** A batch (vsadm -R) may be a whole save file: about 150 bytes per operation, some 7,000 operations. */
   public static final int BATCH_BODY_LIMIT = 1024 * 1024;
   private static final long APPLY_TIMEOUT_MS = 5_000;
+  /** A comment line on every open event stream this often, so that proxies and clients see it alive. */
+  static final long EVENTS_KEEP_ALIVE_MS = 15_000;
   private static final String SERVICE = "/api/v1/services/:proto/:address";
 
   private final String host;
@@ -38,6 +40,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private final JsonObject info;
   private HttpServer server;
   private AppliedVersions applied;
+  private StatusMetrics metrics;
 
   /**
    * @param info what GET /api/v1/info answers (name, version, directorId...)
@@ -46,6 +49,11 @@ public final class AdminApiVerticle extends VerticleBase {
     this.host = host;
     this.port = port;
     this.info = info.copy();
+  }
+
+  /** Vert.x's metrics options for a director whose /metrics this verticle serves (docs/monitoring.md). */
+  public static io.vertx.core.metrics.MetricsOptions metricsOptions(String directorId) {
+    return StatusMetrics.vertxOptions(directorId);
   }
 
   /** The port actually bound (useful when started on port 0). */
@@ -88,6 +96,8 @@ public final class AdminApiVerticle extends VerticleBase {
     router.delete(SERVICE + "/servers/:server").handler(ctx ->
         change(ctx, command(TableCommands.DELETE_SERVER, serviceKey(ctx), ctx.pathParam("server"), null), 204));
 
+    mountMonitoring(router);
+
     router.errorHandler(404, ctx -> ProblemResponse.send(ctx, 404, "not-found", "Not found",
         "no resource at " + ctx.request().path() + "; see docs/admin-api.md"));
     router.errorHandler(405, ctx -> ProblemResponse.send(ctx, 405, "method-not-allowed", "Method not allowed",
@@ -99,13 +109,41 @@ public final class AdminApiVerticle extends VerticleBase {
         ctx.failure() == null ? "internal error" : String.valueOf(ctx.failure().getMessage())));
 
     return applied.start()
-        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port, host))
+        .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(router).listen(port, host))
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * HTTP/1.1 only on the clear-text listener: a client's h2c upgrade (the JDK's HttpClient asks for one by default)
+   * is declined rather than taken. With it taken, JDK clients hung on responses of ~20 KB (a /metrics scrape).
+   */
+  private static io.vertx.core.http.HttpServerOptions serverOptions() {
+    return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
   }
 
   @Override
   public Future<?> stop() {
+    if (metrics != null) {
+      metrics.stop();
+    }
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /**
+   * Monitoring (docs/monitoring.md): the SSE status stream, the SockJS event-bus bridge, the Prometheus scrape and
+   * the dashboard. Every route of this verticle is under /api, /eventbus, /metrics or /dashboard (and / only
+   * redirects), so that a single handler put first on the router can guard them all.
+   */
+  private void mountMonitoring(Router router) {
+    EventStream events = new EventStream(vertx, EVENTS_KEEP_ALIVE_MS);
+    router.get("/api/v1/events").handler(events::handle);
+    EventBusBridge.Mounted bridge = EventBusBridge.create(vertx);
+    router.route("/eventbus/*").subRouter(bridge.router());
+    metrics = StatusMetrics.create(vertx, info.getString("directorId"));
+    router.get("/metrics").handler(metrics.scrapeHandler());
+    metrics.start(events, bridge.bridge());
+    router.get("/dashboard").handler(Dashboard.handler());
+    router.get("/").handler(ctx -> ctx.redirect("/dashboard"));
   }
 
   private void checkMediaType(RoutingContext ctx) {
