@@ -173,6 +173,7 @@ final class StatusMetrics {
       }
       JsonObject live = liveServices.getJsonObject(key, new JsonObject());
       counters("vsd.service", st, live.getJsonObject("stats"));
+      counters("vsd.service", st, live.getJsonObject("rates"));
       JsonObject liveServers = live.getJsonObject("servers", new JsonObject());
       for (Object so : service.getJsonArray("servers", new JsonArray())) {
         JsonObject server = (JsonObject) so;
@@ -189,7 +190,9 @@ final class StatusMetrics {
             "Weight the scheduler uses now (0 while down; slow start and dynamic weights included)");
         gauge("vsd.server.up", t, up ? 1 : 0, "1 while the real server is up (or not checked), 0 while it is down");
         gauge("vsd.server.checked", t, h.getBoolean("checked", false) ? 1 : 0, "1 when a health check watches the server");
-        counters("vsd.server", t, liveServers.getJsonObject(address, new JsonObject()).getJsonObject("stats"));
+        JsonObject liveServer = liveServers.getJsonObject(address, new JsonObject());
+        counters("vsd.server", t, liveServer.getJsonObject("stats"));
+        counters("vsd.server", t, liveServer.getJsonObject("rates")); // the data plane keeps rates apart
         recordCheck(address, h.getJsonObject("lastCheck"));
       }
     }
