@@ -45,9 +45,9 @@ final class LeastConnection implements Scheduler {
    */
   private static int scan(long[] cells, int run, int n) {
     int least = 0;
-    int leastOverhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run));
+    int leastOverhead = ConnectionCounts.overhead(ConnectionCounts.plainWordAt(cells, run));
     for (int i = 1; i < n; i++) {
-      int overhead = ConnectionCounts.overhead(ConnectionCounts.wordAt(cells, run + i));
+      int overhead = ConnectionCounts.overhead(ConnectionCounts.plainWordAt(cells, run + i));
       if (overhead < leastOverhead) {
         least = i;
         leastOverhead = overhead;

@@ -16,6 +16,11 @@ final class LoadTable {
   final Destination[] destinations;
   final ConnectionCounts[] counts;
   final int[] weights;
+  /**
+   * 1 / weight of each server (0 where the weight is 0): wlc, sed and nq rank servers by load / weight with one
+   * floating multiplication per server and decide near-ties exactly, see {@link #SLACK}.
+   */
+  final double[] inverseWeights;
   /** The slab page all the servers' words lie in, or null when they lie in more than one (see {@link #pages}). */
   final long[] cells;
   /** Each server's page, used only when {@link #cells} is null. */
@@ -36,6 +41,7 @@ final class LoadTable {
     int n = destinations.length;
     counts = new ConnectionCounts[n];
     weights = new int[n];
+    inverseWeights = new double[n];
     pages = new long[n][];
     slots = new int[n];
     long[] onePage = null;
@@ -45,6 +51,7 @@ final class LoadTable {
       Destination d = destinations[i];
       counts[i] = d.counts();
       weights[i] = d.weight();
+      inverseWeights[i] = weights[i] > 0 ? 1.0 / weights[i] : 0;
       ConnectionCounts.Slot s = d.counts().slot();
       pages[i] = s.cells();
       slots[i] = s.index();
@@ -66,6 +73,16 @@ final class LoadTable {
     }
     run = straight ? slots[0] : -1;
   }
+
+  /**
+   * How far above the best ratio so far a server's floating ratio may lie and still be decided exactly. Each
+   * floating ratio load * (1 / weight) is within 2^-51 of the true one, so a server whose true ratio is
+   * strictly lower can never land above best * (1 + 2^-30): none is missed, and the exact cross-multiplied
+   * comparison (the kernel's) still makes every choice, ties to the first server included. The servers that
+   * need it are the few that may beat the best, so a scan costs one multiplication per server, with no chain
+   * of multiplications from one server to the next.
+   */
+  static final double SLACK = 1 + 0x1p-30;
 
   int size() {
     return destinations.length;

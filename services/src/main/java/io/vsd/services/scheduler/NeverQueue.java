@@ -18,7 +18,7 @@ final class NeverQueue implements Scheduler {
     LoadTable t = servers;
     boolean check = t.mustCheck(context);
     if (!check && t.run >= 0) {
-      int i = scan(t.cells, t.run, t.weights);
+      int i = scan(t.cells, t.run, t.weights, t.inverseWeights);
       return i < 0 ? null : t.destinations[i];
     }
     boolean anyTried = check && context.triedCount() > 0;
@@ -51,22 +51,24 @@ final class NeverQueue implements Scheduler {
    * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
    * is the first candidate): a straight read of the slab.
    */
-  private static int scan(long[] cells, int run, int[] weights) {
+  private static int scan(long[] cells, int run, int[] weights, double[] inverseWeights) {
     int least = 0;
-    long leastOverhead = ConnectionCounts.activePlusOne(ConnectionCounts.wordAt(cells, run));
+    long leastLoad = ConnectionCounts.activePlusOne(ConnectionCounts.plainWordAt(cells, run));
     long leastWeight = weights[0];
-    if (leastOverhead == 1) {
+    if (leastLoad == 1) {
       return 0;
     }
+    double bound = leastLoad * inverseWeights[0] * LoadTable.SLACK;
     for (int i = 1; i < weights.length; i++) {
-      long overhead = ConnectionCounts.activePlusOne(ConnectionCounts.wordAt(cells, run + i));
-      if (overhead == 1) {
+      int load = ConnectionCounts.activePlusOne(ConnectionCounts.plainWordAt(cells, run + i));
+      if (load == 1) {
         return i; // idle: at once
       }
-      if (leastOverhead * weights[i] > overhead * leastWeight) {
+      if (load * inverseWeights[i] <= bound && leastLoad * weights[i] > load * leastWeight) {
         least = i;
-        leastOverhead = overhead;
+        leastLoad = load;
         leastWeight = weights[i];
+        bound = load * inverseWeights[i] * LoadTable.SLACK;
       }
     }
     return least;
