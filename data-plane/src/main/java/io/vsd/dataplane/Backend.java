@@ -15,6 +15,11 @@ final class Backend extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    connection.countSplices(ctx.channel(), false);
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     connection.backendRead(msg);
   }

@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param connectTimeout how long one connect to a real server may take
  * @param drainTimeout   on stop, how long open connections may continue before they are closed
  * @param backlog        the listen backlog of each virtual service's socket
+ * @param splice         forward with splice(2) (zero copy, Netty's epoll {@code spliceTo}) where both sockets are
+ *                       epoll sockets; false, or on NIO, copies through pooled direct buffers (docs/performance.md,
+ *                       "Data plane tuning")
  */
-public record DataPlaneOptions(int connectRetries, Duration connectTimeout, Duration drainTimeout, int backlog) {
+public record DataPlaneOptions(int connectRetries, Duration connectTimeout, Duration drainTimeout, int backlog,
+                               boolean splice) {
 
   public DataPlaneOptions {
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -37,8 +41,20 @@ public record DataPlaneOptions(int connectRetries, Duration connectTimeout, Dura
     }
   }
 
-  /** 3 retries, 2 s connect timeout, 30 s drain, backlog 1024. */
+  /** With splice at its default ({@link #DEFAULT_SPLICE}). */
+  public DataPlaneOptions(int connectRetries, Duration connectTimeout, Duration drainTimeout, int backlog) {
+    this(connectRetries, connectTimeout, drainTimeout, backlog, DEFAULT_SPLICE);
+  }
+
+  /** The measured choice: docs/performance.md, "Data plane tuning". */
+  public static final boolean DEFAULT_SPLICE = true;
+
+  /** 3 retries, 2 s connect timeout, 30 s drain, backlog 1024, splice at its default. */
   public static DataPlaneOptions defaults() {
     return new DataPlaneOptions(3, Duration.ofSeconds(2), Duration.ofSeconds(30), 1024);
+  }
+
+  public DataPlaneOptions withSplice(boolean on) {
+    return new DataPlaneOptions(connectRetries, connectTimeout, drainTimeout, backlog, on);
   }
 }

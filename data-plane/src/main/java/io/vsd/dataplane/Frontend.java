@@ -61,6 +61,12 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /** The traffic counters of the service and of the established real server (docs/vsadm.md, --stats). */
   private Counters serviceCounters;
   private Counters serverCounters;
+  /** Splice (zero copy) is on and possible; until {@link #splicing}, the connection copies. */
+  private boolean spliceWanted;
+  /** Bytes copied so far while splice is wanted: splicing starts past {@link Splice#AFTER_BYTES}. */
+  private long copied;
+  /** Both directions are spliced (docs/architecture.md, "How a connection flows"). */
+  private boolean splicing;
 
   /** After a write to the real server: read the client again. After one to the client: read the real server. */
   private final ChannelFutureListener readInbound = f -> resume(f, inbound);
@@ -70,6 +76,18 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   Frontend(Forwarding forwarding, ServiceKey key) {
     this.forwarding = forwarding;
     this.key = key;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    countSplices(ctx.channel(), true);
+  }
+
+  /** Called for each socket before its first read, so that spliced bytes are counted if it comes to splicing. */
+  void countSplices(Channel ch, boolean fromClient) {
+    if (forwarding.options().splice() && Splice.possible(ch)) {
+      Splice.count(ch, this, fromClient);
+    }
   }
 
   @Override
@@ -150,6 +168,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     serverCounters = forwarding.stats().server(counters, d.server().endpoint());
     serviceCounters.connection();
     serverCounters.connection();
+    spliceWanted = forwarding.options().splice() && Splice.possible(inbound) && Splice.possible(outbound);
     if (early != null) {
       ArrayDeque<Object> pending = early;
       early = null;
@@ -174,6 +193,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       exchanged = true;
       countIn(msg);
       relay(msg, outbound, readInbound);
+      spliceWhenDue(msg);
     } else {
       if (early == null) {
         early = new ArrayDeque<>(2);
@@ -226,7 +246,48 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       serverCounters.out(b.readableBytes());
     }
     relay(msg, inbound, readOutbound);
+    spliceWhenDue(msg);
   }
+
+  /**
+   * After a copied read: start splicing once enough has passed. Short connections (a request and its answer) never
+   * pay for splice's two pipes; long ones splice after their first bytes. Switching at any read is safe: what was
+   * copied is queued on the other socket before anything spliced, and Netty splices every later read.
+   */
+  private void spliceWhenDue(Object msg) {
+    if (spliceWanted && !splicing && msg instanceof ByteBuf b && (copied += b.readableBytes()) >= Splice.AFTER_BYTES
+        && !halfClosed && inbound.isActive() && outbound.isActive()) {
+      splicing = true;
+      Splice.start(inbound, outbound, spliceFailed);
+    }
+  }
+
+  boolean isSplicing() {
+    return splicing;
+  }
+
+  /** A splice(2) call moved {@code bytes} (called by the sockets' read handles, before Netty moves them on). */
+  void spliced(boolean fromClient, int bytes) {
+    if (!splicing) {
+      return; // copying: channelRead and backendRead count
+    }
+    exchanged = true;
+    if (fromClient) {
+      serviceCounters.in(bytes);
+      serverCounters.in(bytes);
+    } else {
+      serviceCounters.out(bytes);
+      serverCounters.out(bytes);
+    }
+  }
+
+  /** A splice stopped with an error (a reset, a broken pipe): close both. A close fails it too, and is no error. */
+  private final ChannelFutureListener spliceFailed = f -> {
+    if (!f.isSuccess() && !(f.cause() instanceof java.nio.channels.ClosedChannelException)) {
+      inbound.close();
+      outbound.close();
+    }
+  };
 
   /** A read from the client: an "in packet" of the service and of the real server. */
   private void countIn(Object msg) {
@@ -303,6 +364,31 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       destination.connectionHalfClosed();
     }
     Channel to = from == inbound ? outbound : inbound;
+    if (splicing) {
+      // Netty stops splicing a socket at its FIN, maybe with bytes still queued: read those first.
+      boolean fromClient = from == inbound;
+      Splice.drain(from, to, new Splice.DrainSink() {
+        @Override
+        public void read(int bytes) {
+          spliced(fromClient, bytes);
+        }
+
+        @Override
+        public void done(Throwable error) {
+          if (error == null) {
+            passFin(to);
+          } else {
+            to.close();
+          }
+        }
+      });
+    } else {
+      passFin(to);
+    }
+  }
+
+  /** Shuts {@code to}'s output once everything written to it before has gone out. */
+  private void passFin(Channel to) {
     to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
         ((DuplexChannel) to).shutdownOutput().addListener(directionShut);

@@ -28,7 +28,7 @@ final class TestBackend implements AutoCloseable {
   private TestBackend(String host, String name, Handler handler) throws IOException {
     this.name = name;
     this.server = new ServerSocket();
-    server.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 64);
+    server.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 1024); // 1,000 connections at once (SpliceTest)
     acceptor = Thread.ofVirtual().name("backend-" + name).start(() -> {
       while (!server.isClosed()) {
         Socket s;

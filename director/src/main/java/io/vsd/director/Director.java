@@ -151,7 +151,7 @@ public final class Director {
     RoutingTable routing = new RoutingTable();
     String digest = config.digest();
     DataPlaneOptions dataPlane = new DataPlaneOptions(config.connectRetries(), config.connectTimeout(),
-        config.drainTimeout(), DataPlaneOptions.defaults().backlog());
+        config.drainTimeout(), DataPlaneOptions.defaults().backlog(), config.splice());
     JsonObject info = new JsonObject()
         .put("name", "vsd")
         .put("version", Version.VALUE)

@@ -86,7 +86,8 @@ public final class ConfigLoader {
       throw failed(file, errors);
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
-        director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes), cluster);
+        director.connectTimeout(), director.connectRetries(), director.execChecks(), director.splice(), services,
+        sha256(bytes), cluster);
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

@@ -17,19 +17,21 @@ import java.util.Objects;
  * @param connectTimeout how long connecting to a real server may take
  * @param connectRetries how many other real servers are tried after a failed connect
  * @param execChecks     whether exec health checks may run commands on this director (docs/health.md)
+ * @param splice         whether the data plane forwards with splice(2) where it can (docs/performance.md)
  * @param services       the virtual services, in file order, each at version 0
  * @param digest         SHA-256 (lower-case hex) of the file's bytes; null when there is no file. The state
  *                       file records it, so a restart can tell an edited config file from the same one.
  * @param cluster        how to join a cluster; {@link ClusterSettings#STANDALONE} by default
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
-                             Duration connectTimeout, int connectRetries, boolean execChecks,
+                             Duration connectTimeout, int connectRetries, boolean execChecks, boolean splice,
                              List<VirtualService> services, String digest, ClusterSettings cluster) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final int DEFAULT_CONNECT_RETRIES = 3;
+  public static final boolean DEFAULT_SPLICE = io.vsd.dataplane.DataPlaneOptions.DEFAULT_SPLICE;
 
   public DirectorConfig {
     Objects.requireNonNull(id, "id");
@@ -43,7 +45,8 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
   /** Running with no config file: every setting at its default, no services, no digest. */
   public static DirectorConfig defaults() {
     return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, List.of(), null, ClusterSettings.STANDALONE);
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, DEFAULT_SPLICE, List.of(), null,
+        ClusterSettings.STANDALONE);
   }
 
   /** {@code $HOME/.local/state/vsd}. */
@@ -77,7 +80,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, execChecks, services, digest, cluster);
+        connectRetries, execChecks, splice, services, digest, cluster);
   }
 
   /**
@@ -126,8 +129,8 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, services,
-        digest, c);
+    return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, splice,
+        services, digest, c);
   }
 
   /** The command line's cluster options; null where not given. */

@@ -14,7 +14,8 @@ final class DirectorSection {
   private DirectorSection() {}
 
   static final List<String> KEYS =
-      List.of("id", "admin", "state-dir", "drain-timeout", "connect-timeout", "connect-retries", "exec-checks");
+      List.of("id", "admin", "state-dir", "drain-timeout", "connect-timeout", "connect-retries", "exec-checks",
+          "splice");
 
   /** Host names qualify; the id shows up in metrics labels, URLs and event-bus messages. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
@@ -22,7 +23,7 @@ final class DirectorSection {
 
   /** The settings, each valid or at its default; what was wrong is in {@code problems}. */
   record Settings(String id, ListenAddress admin, Path stateDir, Duration drainTimeout, Duration connectTimeout,
-                  int connectRetries, boolean execChecks) {}
+                  int connectRetries, boolean execChecks, boolean splice) {}
 
   /**
    * @param at      the pointer of the mapping ("/director")
@@ -46,7 +47,19 @@ final class DirectorSection {
         duration(json.getValue("connect-timeout"), at + "/connect-timeout", "connect-timeout", Duration.ofMillis(1),
             DirectorConfig.DEFAULT_CONNECT_TIMEOUT, problems),
         retries(json.getValue("connect-retries"), at + "/connect-retries", problems),
-        execChecks(json.getValue("exec-checks"), at + "/exec-checks", problems));
+        execChecks(json.getValue("exec-checks"), at + "/exec-checks", problems),
+        splice(json.getValue("splice"), at + "/splice", problems));
+  }
+
+  private static boolean splice(Object value, String at, List<Problem> problems) {
+    if (value == null) {
+      return DirectorConfig.DEFAULT_SPLICE;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    problems.add(new Problem(at, "splice must be true or false, got " + Checks.describe(value)));
+    return DirectorConfig.DEFAULT_SPLICE;
   }
 
   /** Off unless said: an exec check runs a command that anyone who can reach the admin API can set. */
