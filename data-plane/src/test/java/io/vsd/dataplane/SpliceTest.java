@@ -118,7 +118,7 @@ class SpliceTest {
   }
 
   /**
-   * A thousand clients connect at once, then each sends its own payload (sizes from 1 byte to 256 KiB, so that some
+   * A thousand clients connect at once, then each sends its own payload (sizes from 1 byte to 128 KiB, so that some
    * connections stay on the copying path and some switch to splice), shuts its output and reads the echo back.
    * Every echo must match, and the director's byte counters must hold the exact totals.
    */
@@ -126,7 +126,13 @@ class SpliceTest {
   @ValueSource(booleans = {true, false})
   void aThousandConcurrentConnectionsAreEachForwardedAndCounted(boolean splice) throws Exception {
     int clients = 1000;
-    try (TestBackend echo = TestBackend.echo(V4);
+    // An echo server that waits longer than TestBackend's 10 s: all 1000 connect before the first byte moves.
+    try (TestBackend echo = TestBackend.start(V4, "echo", s -> {
+           s.setSoTimeout(50_000);
+           s.getInputStream().transferTo(s.getOutputStream());
+           s.shutdownOutput();
+           s.getInputStream().read();
+         });
          TestDirector d = TestDirector.start(options(splice))) {
       int port = freePort(V4);
       String service = "tcp/127.0.0.1:" + port;
@@ -136,13 +142,15 @@ class SpliceTest {
       int[] sizes = new int[clients];
       SplittableRandom random = new SplittableRandom(7);
       for (int i = 0; i < clients; i++) {
-        sizes[i] = i % 10 == 0 ? 1 : 1 + random.nextInt(256 * 1024);
+        sizes[i] = i % 10 == 0 ? 1 : 1 + random.nextInt(128 * 1024);
         total += sizes[i];
       }
       long start = System.nanoTime();
       try {
         for (int i = 0; i < clients; i++) {
-          sockets.add(connect(V4, port));
+          Socket s = connect(V4, port);
+          s.setSoTimeout(50_000);
+          sockets.add(s);
         }
         // All 1000 are open through the director before any byte moves.
         d.awaitCounts(service, echo.address(), clients, 0);
