@@ -148,7 +148,7 @@ class ConfigLoaderTest {
 
   @Test
   void spliceMustBeTrueOrFalse() {
-    assertEquals(List.of("vsd.yaml:2:11: director.splice: splice must be true or false, got \"yes\""),
+    assertEquals(List.of("vsd.yaml:2:3: director.splice: splice must be true or false, got \"yes\""),
         errors("director:\n  splice: \"yes\"\n"));
   }
 
