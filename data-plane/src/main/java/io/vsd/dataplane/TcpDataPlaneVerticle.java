@@ -161,6 +161,8 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       java.util.Set<io.vsd.services.model.Endpoint> servers = new java.util.HashSet<>();
       snapshot.routes().get(key).service().servers().forEach(r -> servers.add(r.endpoint()));
       present.put(key, servers);
+      // Before the listener is bound, so that a service's first connection is timed.
+      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
     }
     stats.retain(present);
     return Future.join(settling).transform(ar -> {
@@ -284,13 +286,18 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
             .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
       }
       Counters total = stats.find(key);
-      services.put(key.toString(), new JsonObject()
+      PickLatency picks = stats.findPicks(key);
+      JsonObject serviceStatus = new JsonObject()
           .put("listener", listener)
           .put("activeConns", active)
           .put("inactConns", inactive)
           .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
           .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
-          .put("servers", servers));
+          .put("servers", servers);
+      if (picks != null) {
+        serviceStatus.put("picks", picks.json());
+      }
+      services.put(key.toString(), serviceStatus);
     }
     return new JsonObject()
         .put("version", snapshot.version())
