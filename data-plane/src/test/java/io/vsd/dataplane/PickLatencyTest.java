@@ -13,6 +13,7 @@ class PickLatencyTest {
   void picksFallIntoTheBucketOfTheirUpperBound() {
     PickLatency p = new PickLatency("wlc");
     p.record(0);
+    p.record(25);
     p.record(50); // on a bound: that bucket (Prometheus' le is "less than or equal")
     p.record(51);
     p.record(999);
@@ -20,14 +21,14 @@ class PickLatencyTest {
     p.record(5_000_000); // above the last bound
     JsonObject json = p.json();
     assertEquals("wlc", json.getString("scheduler"));
-    assertEquals(6L, json.getLong("count"));
-    assertEquals(0L + 50 + 51 + 999 + 1_000_000 + 5_000_000, json.getLong("sumNanos"));
+    assertEquals(7L, json.getLong("count"));
+    assertEquals(0L + 25 + 50 + 51 + 999 + 1_000_000 + 5_000_000, json.getLong("sumNanos"));
     JsonArray bounds = json.getJsonArray("boundsNanos");
     assertEquals(PickLatency.BOUNDS_NS.length, bounds.size());
-    assertEquals(50L, bounds.getLong(0));
+    assertEquals(25L, bounds.getLong(0));
     JsonArray buckets = json.getJsonArray("buckets");
     assertEquals(bounds.size() + 1, buckets.size());
-    assertEquals(new JsonArray().add(2L).add(1L).add(0L).add(0L).add(1L).add(0L).add(0L).add(0L).add(0L).add(0L)
+    assertEquals(new JsonArray().add(2L).add(1L).add(1L).add(0L).add(0L).add(1L).add(0L).add(0L).add(0L).add(0L).add(0L)
         .add(0L).add(1L).add(1L), buckets);
   }
 

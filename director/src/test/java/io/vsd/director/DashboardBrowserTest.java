@@ -73,7 +73,9 @@ class DashboardBrowserTest {
               - {address: %s, weight: 1}
         """.formatted(vport, a.address(), b.address()));
     vertx = Vertx.vertx();
+    long t0 = System.nanoTime();
     page = DevTools.open(vertx, launch(exe), dashboardUrl());
+    System.out.printf("dashboard: chromium's page target after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
   }
 
   @AfterEach
@@ -279,11 +281,13 @@ class DashboardBrowserTest {
 
   /** Reads the row until it is as wanted, for at most {@link #WAIT}. */
   JsonObject awaitRow(String server, String what, Predicate<JsonObject> wanted) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + WAIT.toNanos();
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       last = row(server);
       if (last != null && wanted.test(last)) {
+        System.out.printf("dashboard: %s %s after %d ms%n", server, what, (System.nanoTime() - start) / 1_000_000);
         return last;
       }
       Thread.sleep(200);
