@@ -139,6 +139,10 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
         wanted.add(key);
       }
     }
+    // Before any listener is bound, so that a service's first connection is timed under its scheduler.
+    for (ServiceKey key : wanted) {
+      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
+    }
     List<Future<Void>> settling = new ArrayList<>();
     for (Iterator<Map.Entry<ServiceKey, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<ServiceKey, Listener> e = it.next();
@@ -161,8 +165,6 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       java.util.Set<io.vsd.services.model.Endpoint> servers = new java.util.HashSet<>();
       snapshot.routes().get(key).service().servers().forEach(r -> servers.add(r.endpoint()));
       present.put(key, servers);
-      // Before the listener is bound, so that a service's first connection is timed.
-      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
     }
     stats.retain(present);
     return Future.join(settling).transform(ar -> {
