@@ -167,8 +167,10 @@ public final class Main {
         director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
     Director.AdminAuth auth = director.adminAuth();
     if (auth.generatedFile() != null) {
-      out.printf("vsd: admin token %s %s (mode 0600; vsadm on this host reads it, curl: -H \"Authorization: Bearer "
-          + "$(cat %s)\")%n", auth.created() ? "generated into" : "in", auth.generatedFile(), auth.generatedFile());
+      // vsadm looks in the default state dir by itself; anywhere else it has to be told.
+      boolean found = auth.generatedFile().equals(DirectorConfig.defaultStateDir().resolve(AuthSettings.TOKEN_FILE));
+      out.printf("vsd: admin token %s %s (mode 0600); %s%n", auth.created() ? "generated into" : "in",
+          auth.generatedFile(), found ? "vsadm on this host reads it by default" : "vsadm --token-file " + auth.generatedFile());
     } else {
       out.printf("vsd: admin API tokens: %d configured (auth: in the config file, $%s, $%s)%n",
           cfg.auth().tokens().size(), AuthSettings.ENV_ADMIN, AuthSettings.ENV_READ_ONLY);
