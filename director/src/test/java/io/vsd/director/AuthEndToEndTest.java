@@ -116,7 +116,6 @@ class AuthEndToEndTest {
       assertUnauthorized(send(call[0], call[1], WRONG, body), "not valid");
     }
     assertEquals(200, send("GET", service, TestTokens.READ_ONLY, null).statusCode());
-    assertEquals(200, send("HEAD", "/api/v1/services", TestTokens.READ_ONLY, null).statusCode());
     for (String[] call : new String[][] {{"POST", service + "/servers"}, {"PUT", service}, {"DELETE", service},
         {"DELETE", "/api/v1/services"}, {"POST", "/api/v1/stats/zero"}, {"POST", "/api/v1/batch"}}) {
       HttpResponse<String> r = send(call[0], call[1], TestTokens.READ_ONLY, call[0].equals("DELETE") ? null : add);
@@ -219,7 +218,7 @@ class AuthEndToEndTest {
     query.body().close();
   }
 
-  WebSocket bridge(String uri, String token) {
+  WebSocket bridge(String uri, String token) throws Exception {
     if (client == null) {
       client = Vertx.vertx();
     }
@@ -232,8 +231,8 @@ class AuthEndToEndTest {
     return ws.connect(o).await(10, TimeUnit.SECONDS);
   }
 
-  static int rejected(Runnable connect) {
-    Throwable t = assertThrows(Throwable.class, connect::run);
+  static int rejected(org.junit.jupiter.api.function.Executable connect) {
+    Throwable t = assertThrows(Throwable.class, connect);
     while (!(t instanceof UpgradeRejectedException) && t.getCause() != null) {
       t = t.getCause();
     }

@@ -40,6 +40,7 @@ final class AuthSection {
       return AuthSettings.NONE;
     }
     List<AdminTokens.Token> parsed = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < tokens.size(); i++) {
       String p = at + "/tokens/" + i;
       if (!(tokens.getValue(i) instanceof JsonObject t)) {
@@ -58,7 +59,7 @@ final class AuthSection {
           : "a token must be a string" + (v == null ? "" : " (quote it)");
       if (problem != null) {
         problems.add(new Problem(p + "/token", problem));
-      } else if (AuthSettings.roleOf(parsed, (String) v) != null) {
+      } else if (!seen.add((String) v)) {
         problems.add(new Problem(p + "/token", "the same token is listed twice"));
       } else if (role != null) {
         parsed.add(new AdminTokens.Token((String) v, role));

@@ -65,12 +65,12 @@ class AuthConfigTest {
         """.formatted(ADMIN, ADMIN, READER));
     assertEquals(List.of(
         "vsd.yaml:3:8: auth.tokens[0].role: role must be admin or read-only, got \"root\"",
-        "vsd.yaml:4:22: auth.tokens[1].token: a token must be at least 16 characters long (bin/vsd generates 43), got 12",
-        "vsd.yaml:5:26: auth.tokens[2].token: a token may hold only letters, digits and - . _ ~ + / (then = at its "
+        "vsd.yaml:4:21: auth.tokens[1].token: a token must be at least 16 characters long (bin/vsd generates 43), got 12",
+        "vsd.yaml:5:25: auth.tokens[2].token: a token may hold only letters, digits and - . _ ~ + / (then = at its "
             + "end), as a Bearer token does",
-        "vsd.yaml:6:22: auth.tokens[3].token: the same token is listed twice",
-        "vsd.yaml:7:22: auth.tokens[4].token: a token must be a string (quote it)",
-        "vsd.yaml:8:43: auth.tokens[5].name: unknown field \"name\"; expected one of: role, token",
+        "vsd.yaml:6:21: auth.tokens[3].token: the same token is listed twice",
+        "vsd.yaml:7:21: auth.tokens[4].token: a token must be a string (quote it)",
+        "vsd.yaml:8:50: auth.tokens[5].name: unknown field \"name\"; expected one of: role, token",
         "vsd.yaml:9:3: auth.users: unknown field \"users\"; expected one of: tokens"), errors);
     assertFalse(errors.stream().anyMatch(e -> e.contains(ADMIN) || e.contains("short-secret")), "no secret echoed");
   }
