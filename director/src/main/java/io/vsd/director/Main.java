@@ -2,6 +2,7 @@ package io.vsd.director;
 
 import io.vsd.director.config.CheckConfig;
 import io.vsd.director.config.ConfigException;
+import io.vsd.director.config.AuthSettings;
 import io.vsd.director.config.ConfigLoader;
 import io.vsd.director.config.DirectorConfig;
 import io.vsd.director.demo.DemoBackends;
@@ -41,10 +42,15 @@ public final class Main {
         --check-config FILE  validate FILE, print every error with its location, and exit""";
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, System.getenv());
+  }
+
+  /** @param env where $VSD_ADMIN_TOKEN and $VSD_READONLY_TOKEN are read */
+  static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
     Path config = null;
     String admin = null;
     String stateDir = null;
@@ -98,6 +104,8 @@ public final class Main {
       if (demo) {
         cfg = ConfigLoader.load(demoConfig());
         if (stateDir == null) {
+          // The demo's table is kept apart, but its token is the host's usual one, where vsadm looks by default.
+          cfg = cfg.withAuth(cfg.auth().withTokenFile(cfg.effectiveStateDir().resolve(AuthSettings.TOKEN_FILE)));
           stateDir = cfg.effectiveStateDir().resolve("demo").toString();
         }
       } else {
@@ -106,6 +114,7 @@ public final class Main {
       cfg = cfg.withOverrides(admin, stateDir == null ? null : Path.of(stateDir), drain)
           .withClusterOverrides(new DirectorConfig.ClusterOverrides(cluster, clusterName, clusterPort, clusterMembers,
               clusterInterface, nodeId));
+      cfg = cfg.withAuth(cfg.auth().withEnvironment(env));
     } catch (ConfigException e) {
       e.errors().forEach(err::println);
       err.println("vsd: " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s")
@@ -156,6 +165,20 @@ public final class Main {
     }
     out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.admin().host()),
         director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
+    Director.AdminAuth auth = director.adminAuth();
+    if (auth.generatedFile() != null) {
+      // vsadm looks in the default state dir by itself; anywhere else it has to be told.
+      boolean found = auth.generatedFile().equals(DirectorConfig.defaultStateDir().resolve(AuthSettings.TOKEN_FILE));
+      out.printf("vsd: admin token %s %s (mode 0600); %s%n", auth.created() ? "generated into" : "in",
+          auth.generatedFile(), found ? "vsadm on this host reads it by default" : "vsadm --token-file " + auth.generatedFile());
+    } else {
+      out.printf("vsd: admin API tokens: %d configured (auth: in the config file, $%s, $%s)%n",
+          cfg.auth().tokens().size(), AuthSettings.ENV_ADMIN, AuthSettings.ENV_READ_ONLY);
+    }
+    if (!isLoopback(cfg.admin().host())) {
+      out.printf("vsd: warning: the admin API listens on %s, beyond this host, in plain HTTP: its tokens can be read "
+          + "on the way; keep it on a trusted network (docs/admin-api.md)%n", cfg.admin());
+    }
     if (demo) {
       out.println("vsd: demo real servers on 127.0.0.1:9001-9003; try:");
       out.println("       curl http://127.0.0.1:8080/      (run it a few times)");
@@ -188,6 +211,15 @@ public final class Main {
     }
     out.println("vsd: stopped");
     return 0;
+  }
+
+  static boolean isLoopback(String host) {
+    try {
+      // An IP literal (ListenAddress admits no names): nothing is resolved.
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String hostForUrl(String host) {

@@ -62,6 +62,8 @@ public final class Vsadm {
               --restore      -R                   apply ipvsadm rules from stdin, all or none
               --server URL                        the director's admin API (default $VSD_ADMIN,
                                                   else http://127.0.0.1:9900)
+              --token-file FILE                   the admin API's token (default $VSD_TOKEN, else
+                                                  $VSD_TOKEN_FILE, else ~/.local/state/vsd/admin.token)
             """;
 
     private Vsadm() {
@@ -92,12 +94,12 @@ public final class Vsadm {
                 case Command.Restore() -> {
                     // Every line is parsed before the director is asked anything: a bad line changes nothing.
                     List<RestoreFile.Line> lines = RestoreFile.read(in, new CommandLine(resolver));
-                    try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
+                    try (DirectorClient director = client(invocation, env)) {
                         director.batch(lines);
                     }
                 }
                 case Command.ForDirector command -> {
-                    try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
+                    try (DirectorClient director = client(invocation, env)) {
                         execute(command, director, resolver, lookupBudget, out);
                     }
                 }
@@ -110,6 +112,11 @@ public final class Vsadm {
             // A bug, or an answer vsadm did not foresee: still one line, as every other error.
             return fail(out, err, "internal error: " + e, VsadmException.DIRECTOR);
         }
+    }
+
+    private static DirectorClient client(CommandLine.Invocation invocation, Map<String, String> env) throws VsadmException {
+        return new DirectorClient(DirectorUrl.choose(invocation.server(), env),
+                DirectorToken.choose(invocation.tokenFile(), env));
     }
 
     private static int fail(PrintStream out, PrintStream err, String message, int exitCode) {

@@ -37,7 +37,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  static final List<String> TOP_KEYS = List.of("director", "cluster", "services");
+  static final List<String> TOP_KEYS = List.of("director", "cluster", "auth", "services");
 
   /**
    * What the admin API reports but nobody sets. ServiceJson lets them through, so that a service read from
@@ -80,13 +80,15 @@ public final class ConfigLoader {
     Path baseDir = file.toAbsolutePath().getParent();
     DirectorSection.Settings director = DirectorSection.parse(root.getValue("director"), "/director", baseDir, problems);
     io.vsd.eventbus.cluster.ClusterSettings cluster = ClusterSection.parse(root.getValue("cluster"), "/cluster", problems);
+    AuthSettings auth = AuthSection.parse(root.getValue("auth"), "/auth", problems);
     List<VirtualService> services = services(root.getValue("services"), sources, problems);
     problems.forEach(p -> errors.add(sources.error(file, p)));
     if (!errors.isEmpty()) {
       throw failed(file, errors);
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
-        director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes), cluster);
+        director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes), cluster,
+        auth);
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param digest         SHA-256 (lower-case hex) of the file's bytes; null when there is no file. The state
  *                       file records it, so a restart can tell an edited config file from the same one.
  * @param cluster        how to join a cluster; {@link ClusterSettings#STANDALONE} by default
+ * @param auth           the admin API's tokens; {@link AuthSettings#NONE}: a generated one
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
                              Duration connectTimeout, int connectRetries, boolean execChecks,
-                             List<VirtualService> services, String digest, ClusterSettings cluster) {
+                             List<VirtualService> services, String digest, ClusterSettings cluster,
+                             AuthSettings auth) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -37,7 +39,22 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(auth, "auth");
     services = List.copyOf(services);
+  }
+
+  /** Without tokens: the director generates one (see {@link AuthSettings}). */
+  public DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout, Duration connectTimeout,
+                        int connectRetries, boolean execChecks, List<VirtualService> services, String digest,
+                        ClusterSettings cluster) {
+    this(id, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, services, digest, cluster,
+        AuthSettings.NONE);
+  }
+
+  /** This config with other auth settings (the environment's tokens, or a test's). */
+  public DirectorConfig withAuth(AuthSettings a) {
+    return new DirectorConfig(id, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, services,
+        digest, cluster, a);
   }
 
   /** Running with no config file: every setting at its default, no services, no digest. */
@@ -77,7 +94,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, execChecks, services, digest, cluster);
+        connectRetries, execChecks, services, digest, cluster, auth);
   }
 
   /**
@@ -127,7 +144,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, services,
-        digest, c);
+        digest, c, auth);
   }
 
   /** The command line's cluster options; null where not given. */
