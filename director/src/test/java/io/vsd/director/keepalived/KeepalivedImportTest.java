@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -323,6 +325,16 @@ class KeepalivedImportTest {
         load(r.out()).services().stream().map(s -> s.key().endpoint().toString()).toList());
     assertTrue(r.out().contains("# " + tmp.resolve("etc/keepalived/services/a.conf") + ":1 virtual_server 10.0.0.1 80"),
         r.out());
+  }
+
+  @Test
+  void docExampleIsAValidConfiguration() throws Exception {
+    Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL)
+        .matcher(Files.readString(Path.of("..", "docs", "keepalived.md")));
+    assertTrue(m.find(), "docs/keepalived.md shows the output");
+    DirectorConfig c = load(m.group(1));
+    assertEquals(1, c.services().size());
+    assertTrue(c.execChecks());
   }
 
   @Test
