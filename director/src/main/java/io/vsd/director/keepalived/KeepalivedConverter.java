@@ -51,9 +51,10 @@ final class KeepalivedConverter {
       "vrrp_track_process", "track_file", "track_process", "vrrp_track_file");
   private static final Set<String> ADDRESS_BLOCKS = Set.of("static_ipaddress", "static_routes", "static_rules",
       "virtual_ipaddress", "virtual_routes", "virtual_rules");
-  private static final Set<String> UNSUPPORTED_CHECKERS = Set.of("SMTP_CHECK", "BFD_CHECK", "PING_CHECK", "UDP_CHECK",
+  private static final Set<String> UNSUPPORTED_CHECKERS = Set.of("SMTP_CHECK", "BFD_CHECK", "PING_CHECK",
       "FILE_CHECK");
-  private static final Set<String> CHECKERS = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "DNS_CHECK");
+  private static final Set<String> CHECKERS = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "DNS_CHECK",
+      "UDP_CHECK");
   private static final Pattern TIMER = Pattern.compile("\\d+(\\.\\d+)?");
   private static final Pattern INTEGER = Pattern.compile("\\d+");
   private static final Pattern STATUS = Pattern.compile("[1-5]\\d\\d(-[1-5]\\d\\d)?");
@@ -613,12 +614,15 @@ final class KeepalivedConverter {
       case "HTTP_GET" -> "http";
       case "SSL_GET" -> "https";
       case "MISC_CHECK" -> "exec";
+      case "UDP_CHECK" -> "udp";
       default -> "dns";
     });
     List<Node> urls = new ArrayList<>();
     Duration miscTimeout = null;
     String sni = null;
     boolean enableSni = false;
+    Node payload = null;
+    Node requireReply = null;
     for (Node n : c.block() == null ? List.<Node>of() : c.block()) {
       String k = n.keyword();
       boolean connectOption = !kind.equals("MISC_CHECK");
@@ -659,6 +663,9 @@ final class KeepalivedConverter {
         case "enable_sni" -> enableSni = true;
         case "sni_name" -> sni = oneWord(n);
         case "tls_compliant" -> note(n, "vsd closes TLS as the JDK does (it sends close_notify); nothing to set");
+        case "payload" -> payload = n;
+        case "require_reply" -> requireReply = n;
+        case "min_reply_length", "max_reply_length" -> note(n, "vsd's udp check does not bound the reply's length");
         case "misc_path" -> {
           if (n.args().isEmpty()) {
             note(n, "needs a command");
@@ -734,6 +741,30 @@ final class KeepalivedConverter {
         if (!check.containsKey("command")) {
           noteBlock(c, "a MISC_CHECK needs misc_path; no check is carried over for this real server");
           return null;
+        }
+      }
+      case "UDP_CHECK" -> {
+        retry = 1;
+        beforeRetry = Duration.ofSeconds(1);
+        // keepalived counts silence as success and sends random bytes without a payload; vsd's check needs a
+        // payload and a reply. Only what means the same in both is carried over.
+        String send = payload == null ? null : hexText(payload);
+        if (send == null || requireReply == null) {
+          noteBlock(c, (payload == null ? "without payload keepalived sends random bytes"
+              : send == null ? "the payload is not printable text, which vsd's udp check sends"
+              : "without require_reply keepalived takes silence as success")
+              + "; vsd's udp check sends text and needs a reply, so no check is carried over for this real server");
+          return null;
+        }
+        check.put("send", send);
+        if (!requireReply.args().isEmpty()) {
+          String prefix = hexText(requireReply);
+          if (prefix == null) {
+            noteBlock(c, "require_reply with wildcards or bytes that are not printable text has no vsd equivalent;"
+                + " no check is carried over for this real server");
+            return null;
+          }
+          check.put("prefix", prefix);
         }
       }
       case "DNS_CHECK" -> {
@@ -833,6 +864,27 @@ final class KeepalivedConverter {
       check.remove("body");
     }
     return host;
+  }
+
+  /**
+   * keepalived's HEX_STR as text: words of hex digits, read two at a time, a lone last digit as one byte
+   * ("Ab12f 3" is AB 12 0F 03). Null when it is not hex, or not printable text.
+   */
+  private static String hexText(Node n) {
+    StringBuilder text = new StringBuilder();
+    for (String word : n.args()) {
+      if (!word.matches("[0-9A-Fa-f]+")) {
+        return null;
+      }
+      for (int i = 0; i < word.length(); i += 2) {
+        int b = Integer.parseInt(word.substring(i, Math.min(i + 2, word.length())), 16);
+        if ((b < 0x20 || b > 0x7e) && b != '\r' && b != '\n' && b != '\t') {
+          return null;
+        }
+        text.append((char) b);
+      }
+    }
+    return text.isEmpty() ? null : text.toString();
   }
 
   /** misc_path's words, split as keepalived splits them: at blanks, except inside single quotes. */

@@ -328,6 +328,38 @@ class KeepalivedImportTest {
   }
 
   @Test
+  void udpCheckIsCarriedOverOnlyWhereItMeansTheSame() throws Exception {
+    Path conf = tmp.resolve("udp.conf");
+    Files.writeString(conf, """
+        virtual_server 10.0.0.1 9999 {
+            protocol UDP
+            real_server 10.0.1.1 9999 {
+                UDP_CHECK {
+                    payload 50494e47 0a
+                    require_reply 504f4e47
+                    connect_timeout 2
+                }
+            }
+            real_server 10.0.1.2 9999 {
+                UDP_CHECK {
+                    payload 50494e470a
+                }
+            }
+        }
+        """);
+    Run r = run(conf.toString());
+    assertEquals(ImportKeepalived.PARTLY_CONVERTED, r.exit(), r.err());
+    VirtualService s = load(r.out()).services().get(0);
+    assertEquals(new JsonObject("""
+        {"type": "udp", "send": "PING\\n", "prefix": "PONG", "interval": "60s", "timeout": "2s", "fastInterval": "1s",
+         "rise": 1, "fall": 2}"""), s.servers().get(0).check().spec());
+    assertNull(s.servers().get(1).check());
+    assertTrue(r.errLines().get(0).startsWith(conf + ":11: UDP_CHECK: without require_reply keepalived takes silence"
+        + " as success"), r.err());
+    assertEquals(2, r.errLines().size(), r.err());
+  }
+
+  @Test
   void docExampleIsAValidConfiguration() throws Exception {
     Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL)
         .matcher(Files.readString(Path.of("..", "docs", "keepalived.md")));
