@@ -295,6 +295,7 @@ final class KeepalivedConverter {
     Integer hysteresis = null;
     String sorry = null;
     boolean inhibit = false;
+    String unservedProtocol = null;
     Defaults defaults = new Defaults(null, null, null, null, null, null);
     List<Node> realServers = new ArrayList<>();
     for (Node n : vs.block()) {
@@ -322,9 +323,7 @@ final class KeepalivedConverter {
           if (p != null && (p.equalsIgnoreCase("TCP") || p.equalsIgnoreCase("UDP"))) {
             protocol = p.toLowerCase(Locale.ROOT);
           } else if (p != null) {
-            noteBlock(vs, "protocol " + p + " is not served by vsd (TCP and UDP only); this virtual server is not"
-                + " converted");
-            return;
+            unservedProtocol = p;
           }
         }
         case "quorum" -> quorum = integer(n, 0, Integer.MAX_VALUE);
@@ -366,6 +365,13 @@ final class KeepalivedConverter {
           }
         }
       }
+    }
+    if (unservedProtocol != null) {
+      if (!quiet) {
+        noteBlock(vs, "protocol " + unservedProtocol + " is not served by vsd (TCP and UDP only); this virtual server"
+            + " is not converted");
+      }
+      return;
     }
     json.put("protocol", protocol);
     json.put("address", vip.toString());
@@ -441,6 +447,15 @@ final class KeepalivedConverter {
     }
     List<Problem> problems = new ArrayList<>();
     ServiceJson.parseService(json, "", true, problems);
+    if (granularity != null && problems.stream().anyMatch(p -> p.pointer().equals("/persistence/netmask"))) {
+      // A mask vsd cannot take costs the granularity, not the whole service.
+      Node mask = granularity;
+      problems.stream().filter(p -> p.pointer().equals("/persistence/netmask") && !quiet)
+          .forEach(p -> note(mask, p.detail() + "; left out (clients are sticky per address)"));
+      json.getJsonObject("persistence").remove("netmask");
+      problems.clear();
+      ServiceJson.parseService(json, "", true, problems);
+    }
     if (!problems.isEmpty()) {
       if (!quiet) {
         for (Problem p : problems) {
