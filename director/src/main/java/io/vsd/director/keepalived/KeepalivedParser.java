@@ -79,13 +79,17 @@ final class KeepalivedParser {
   private void read(Path file, String name, List<Node> top, Deque<Open> open, int depth) throws ParseException {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      byte[] bytes = Files.readAllBytes(file);
+      try {
+        text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        // keepalived reads bytes: a Latin-1 comment must not make the file unreadable.
+        text = new String(bytes, StandardCharsets.ISO_8859_1);
+      }
     } catch (NoSuchFileException e) {
       throw new ParseException(name + ": no such file");
     } catch (AccessDeniedException e) {
       throw new ParseException(name + ": permission denied");
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new ParseException(name + ": not a text file (not valid UTF-8)");
     } catch (IOException e) {
       throw new ParseException(name + ": " + (Files.isDirectory(file) ? "is a directory, not a file" : "cannot read: "
           + e.getMessage()));

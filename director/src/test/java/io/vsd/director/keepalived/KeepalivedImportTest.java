@@ -158,7 +158,9 @@ class KeepalivedImportTest {
   @Test
   void everythingCarriedOverExitsZeroAndListsNothing() throws Exception {
     Path conf = tmp.resolve("clean.conf");
+    // A Latin-1 comment, as old files have: keepalived reads bytes, and so does the import.
     Files.writeString(conf, """
+        # répartition de charge
         virtual_server 10.0.0.1 80 {
             lb_algo rr
             persistence_timeout
@@ -172,7 +174,7 @@ class KeepalivedImportTest {
                 TCP_CHECK
             }
         }
-        """);
+        """, StandardCharsets.ISO_8859_1);
     Run r = run(conf.toString());
     assertEquals(ImportKeepalived.CONVERTED, r.exit(), r.err());
     assertEquals("", r.err());
