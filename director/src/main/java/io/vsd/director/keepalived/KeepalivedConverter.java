@@ -741,10 +741,9 @@ final class KeepalivedConverter {
         if (kind.equals("SSL_GET")) {
           // keepalived's SSL_GET does not verify the certificate unless given a CA; neither does this check.
           check.put("verify", false);
+          // enable_sni needs nothing: vsd sends the Host's name as SNI whenever it is a name.
           if (sni != null) {
             check.put("sni", sni);
-          } else if (enableSni && host == null) {
-            // vsd sends the host's name as SNI when there is one; with none, there is nothing to send.
           }
         } else if (sni != null || enableSni) {
           note(c, "SNI applies to SSL_GET only");
