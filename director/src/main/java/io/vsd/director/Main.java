@@ -6,6 +6,7 @@ import io.vsd.director.config.AuthSettings;
 import io.vsd.director.config.ConfigLoader;
 import io.vsd.director.config.DirectorConfig;
 import io.vsd.director.demo.DemoBackends;
+import io.vsd.director.keepalived.ImportKeepalived;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ public final class Main {
                  [--node-id ID] [--cluster [--cluster-name NAME] [--cluster-port PORT]
                  [--cluster-members IP:PORT,...] [--cluster-interface IP]]
              vsd --check-config FILE
+             vsd import-keepalived FILE
              vsd --version | --help
         --config FILE        YAML config file (docs/configuration.md)
         --admin HOST:PORT    admin API address (default 127.0.0.1:9900)
@@ -39,7 +41,9 @@ public final class Main {
         --cluster-port PORT  this director's cluster port (default 5701)
         --cluster-members L  the other directors, IP:PORT separated by commas (TCP/IP join, no multicast)
         --cluster-interface IP  the address to listen on and advertise for the cluster
-        --check-config FILE  validate FILE, print every error with its location, and exit""";
+        --check-config FILE  validate FILE, print every error with its location, and exit
+        import-keepalived FILE  print the vsd configuration of a keepalived.conf, and list on stderr what
+                             could not be carried over (docs/keepalived.md); vsadm --import-keepalived FILE""";
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err, System.getenv()));
@@ -51,6 +55,11 @@ public final class Main {
 
   /** @param env where $VSD_ADMIN_TOKEN and $VSD_READONLY_TOKEN are read */
   static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+    // bin/vsadm hands its --import-keepalived here: the converter needs the config model and its validation.
+    if (args.length > 0 && (args[0].equals("import-keepalived") || args[0].equals("--import-keepalived"))) {
+      return ImportKeepalived.run(args[0].startsWith("--") ? "vsadm" : "vsd",
+          java.util.Arrays.asList(args).subList(1, args.length), out, err);
+    }
     Path config = null;
     String admin = null;
     String stateDir = null;

@@ -35,6 +35,7 @@ public final class Vsadm {
               vsadm -Z [-t|u service-address]
               vsadm -S [-n]
               vsadm -R
+              vsadm --import-keepalived FILE
               vsadm -h
 
             Options:
@@ -64,6 +65,8 @@ public final class Vsadm {
                                                   else http://127.0.0.1:9900)
               --token-file FILE                   the admin API's token (default $VSD_TOKEN, else
                                                   $VSD_TOKEN_FILE, else ~/.local/state/vsd/admin.token)
+              --import-keepalived FILE            print the vsd configuration of a keepalived.conf
+                                                  (docs/keepalived.md)
             """;
 
     private Vsadm() {
@@ -85,6 +88,12 @@ public final class Vsadm {
     /** @param in where {@code -R} reads its rules */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                    Resolver resolver, Duration lookupBudget) {
+        if (args.length > 0 && args[0].equals("--import-keepalived")) {
+            // The converter needs the director's config model: bin/vsadm runs it with the director's classes.
+            err.println(PROGRAM + ": --import-keepalived is run by bin/vsadm with the director's classes"
+                    + " (bin/vsd import-keepalived FILE does the same)");
+            return 2;
+        }
         try {
             CommandLine.Invocation invocation = new CommandLine(resolver).parse(List.of(args));
             switch (invocation.command()) {

@@ -65,8 +65,11 @@ public final class ConfigLoader {
     return load(file, bytes);
   }
 
-  /** {@link #load(Path)} of bytes already read; {@code file} is only used in messages and for state-dir. */
-  static DirectorConfig load(Path file, byte[] bytes) throws ConfigException {
+  /**
+   * {@link #load(Path)} of bytes already read (or made, as by the keepalived import); {@code file} is only used in
+   * messages and for state-dir.
+   */
+  public static DirectorConfig load(Path file, byte[] bytes) throws ConfigException {
     List<ConfigError> errors = new ArrayList<>();
     String text = decode(file, bytes, errors);
     YamlTree tree = new YamlTree(file, errors);
