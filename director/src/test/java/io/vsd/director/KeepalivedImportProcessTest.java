@@ -156,9 +156,11 @@ class KeepalivedImportProcessTest {
   }
 
   void director(Path config, int adminPort) throws Exception {
-    Process p = new ProcessBuilder(java("io.vsd.director.Main", "--config", config.toString(),
+    ProcessBuilder builder = new ProcessBuilder(java("io.vsd.director.Main", "--config", config.toString(),
         "--admin", "127.0.0.1:" + adminPort, "--state-dir", tmp.resolve("state").toString()))
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true);
+    builder.environment().putAll(TestTokens.directorEnv());
+    Process p = builder.start();
     processes.add(p);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -190,7 +192,7 @@ class KeepalivedImportProcessTest {
       HttpResponse<String> r;
       try {
         r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + path))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", TestTokens.bearer()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException slow) {
         continue; // a loaded machine: ask again until the deadline
       }
