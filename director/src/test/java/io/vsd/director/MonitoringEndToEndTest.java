@@ -98,7 +98,8 @@ class MonitoringEndToEndTest {
 
   BlockingQueue<Event> subscribe(String query) {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/v1/events" + query)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/v1/events" + query))
+        .header("Authorization", TestTokens.bearer()).build();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
       assertEquals(200, r.statusCode());
       assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
@@ -173,7 +174,8 @@ class MonitoringEndToEndTest {
   void curlIsARealSsePeer() throws Exception {
     assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Path.of(d, "curl").toFile().canExecute()),
         "curl is not installed");
-    Process curl = new ProcessBuilder("curl", "-sN", "--max-time", "20", base() + "/api/v1/events?topics=config")
+    Process curl = new ProcessBuilder("curl", "-sN", "--max-time", "20", "-H", "Authorization: " + TestTokens.bearer(),
+        base() + "/api/v1/events?topics=config")
         .redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(curl.getInputStream(), StandardCharsets.UTF_8))) {
       String first = out.readLine();
@@ -203,7 +205,8 @@ class MonitoringEndToEndTest {
     WebSocketClient ws = client.createWebSocketClient(); // kept referenced for the test's length
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-            .setPort(running.director.adminPort()).setURI("/eventbus/websocket"))
+            .setPort(running.director.adminPort()).setURI("/eventbus/websocket")
+            .addHeader("Authorization", TestTokens.bearer()))
         .await(10, TimeUnit.SECONDS);
     socket.handler(b -> frames.add(new JsonObject(b.toString(StandardCharsets.UTF_8))));
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "vsd.health").encode())
@@ -262,7 +265,7 @@ class MonitoringEndToEndTest {
 
   List<Sample> scrape() throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics"))
-            .timeout(java.time.Duration.ofSeconds(5)).build(),
+            .header("Authorization", TestTokens.bearer()).timeout(java.time.Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
@@ -319,13 +322,53 @@ class MonitoringEndToEndTest {
     assertTrue(s.stream().anyMatch(x -> x.name().startsWith("vertx_eventbus_")), "vertx event-bus metrics");
     assertTrue(s.stream().anyMatch(x -> x.name().startsWith("jvm_memory_")), "jvm metrics");
 
-    // Bounded labels: vsd's meters carry only service, server, state and result.
-    Set<String> allowed = Set.of("service", "server", "state", "result");
+    // Bounded labels: vsd's meters carry only service, server, state, result and scheduler (and a histogram's le).
+    Set<String> allowed = Set.of("service", "server", "state", "result", "scheduler", "le");
     for (Sample x : s) {
       if (x.name().startsWith("vsd_")) {
         assertTrue(allowed.containsAll(x.labels().keySet()), x.toString());
       }
       assertTrue(!x.labels().containsKey("remote"), "no per-client labels: " + x);
+    }
+  }
+
+  @Test
+  void schedulerPickLatencyIsAHistogramThatCountsEveryPick() throws Exception {
+    try (TestBackend real = new TestBackend("R")) {
+      int port = RunningDirector.freePort();
+      String svc = SERVICE.formatted(port);
+      assertEquals(201, running.admin.post("/api/v1/services", """
+          {"address": "127.0.0.1:%d", "scheduler": "rr", "servers": [{"address": "%s"}]}
+          """.formatted(port, real.address())).status());
+      int connections = 25;
+      for (int i = 0; i < connections; i++) {
+        assertEquals("R", TestClient.nameOf(port));
+      }
+      Map<String, String> labels = Map.of("service", svc, "scheduler", "rr");
+      // A live real server: no retry, so one pick per connection. The snapshot is refreshed once a second.
+      List<Sample> s = waitFor(x -> Double.valueOf(connections).equals(value(x, "vsd_scheduler_pick_seconds_count", labels)));
+      s.stream().filter(x -> x.name().startsWith("vsd_scheduler_pick_seconds") && svc.equals(x.labels().get("service")))
+          .forEach(x -> System.out.println("pick latency: " + x)); // the figures, in the test's output
+      double sum = value(s, "vsd_scheduler_pick_seconds_sum", labels);
+      assertTrue(sum > 0 && sum < connections * 0.01, "sum of the picks' seconds: " + sum);
+      // Cumulative buckets in increasing le, ending with +Inf at the count.
+      List<Sample> buckets = s.stream().filter(x -> x.name().equals("vsd_scheduler_pick_seconds_bucket")
+          && svc.equals(x.labels().get("service"))).toList();
+      assertTrue(buckets.size() >= 10, "buckets from 25 ns up: " + buckets);
+      double lastLe = -1;
+      double lastCount = 0;
+      for (Sample b : buckets) {
+        assertEquals("rr", b.labels().get("scheduler"));
+        double le = b.labels().get("le").equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(b.labels().get("le"));
+        assertTrue(le > lastLe && b.value() >= lastCount, "cumulative and ordered: " + buckets);
+        lastLe = le;
+        lastCount = b.value();
+      }
+      assertEquals(Double.POSITIVE_INFINITY, lastLe);
+      assertEquals(connections, lastCount);
+      assertEquals(2.5e-8, Double.parseDouble(buckets.get(0).labels().get("le")), 1e-12, "the first bucket is 25 ns");
+      // The wrr service of the fixture has had no connection: its histogram is there, empty.
+      assertEquals(0.0, value(s, "vsd_scheduler_pick_seconds_count", Map.of("service", service(), "scheduler", "wrr")));
     }
   }
 
@@ -346,7 +389,7 @@ class MonitoringEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-    assertTrue(page.body().contains("new EventSource(\"/api/v1/events\")"));
+    assertTrue(page.body().contains("new EventSource(\"/api/v1/events?access_token=\""));
     assertTrue(!page.body().contains("http://") && !page.body().contains("https://"), "nothing fetched from elsewhere");
     HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base() + "/")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -37,7 +37,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  static final List<String> TOP_KEYS = List.of("director", "cluster", "services");
+  static final List<String> TOP_KEYS = List.of("director", "cluster", "auth", "services");
 
   /**
    * What the admin API reports but nobody sets. ServiceJson lets them through, so that a service read from
@@ -65,8 +65,11 @@ public final class ConfigLoader {
     return load(file, bytes);
   }
 
-  /** {@link #load(Path)} of bytes already read; {@code file} is only used in messages and for state-dir. */
-  static DirectorConfig load(Path file, byte[] bytes) throws ConfigException {
+  /**
+   * {@link #load(Path)} of bytes already read (or made, as by the keepalived import); {@code file} is only used in
+   * messages and for state-dir.
+   */
+  public static DirectorConfig load(Path file, byte[] bytes) throws ConfigException {
     List<ConfigError> errors = new ArrayList<>();
     String text = decode(file, bytes, errors);
     YamlTree tree = new YamlTree(file, errors);
@@ -80,6 +83,7 @@ public final class ConfigLoader {
     Path baseDir = file.toAbsolutePath().getParent();
     DirectorSection.Settings director = DirectorSection.parse(root.getValue("director"), "/director", baseDir, problems);
     io.vsd.eventbus.cluster.ClusterSettings cluster = ClusterSection.parse(root.getValue("cluster"), "/cluster", problems);
+    AuthSettings auth = AuthSection.parse(root.getValue("auth"), "/auth", problems);
     List<VirtualService> services = services(root.getValue("services"), sources, problems);
     problems.forEach(p -> errors.add(sources.error(file, p)));
     if (!errors.isEmpty()) {
@@ -87,7 +91,7 @@ public final class ConfigLoader {
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
         director.connectTimeout(), director.connectRetries(), director.execChecks(), director.splice(), services,
-        sha256(bytes), cluster);
+        sha256(bytes), cluster, auth);
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {
