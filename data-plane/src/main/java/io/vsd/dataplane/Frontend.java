@@ -34,6 +34,10 @@ import java.util.ArrayDeque;
  * a byte has passed either way, are reported to the {@link Destination}; its first byte is reported as a success.
  * Such an early close is also retried on another real server, like a failed connect: nothing was forwarded yet, so
  * the client cannot tell (a server killed with connections still in its accept queue resets them this way).
+ *
+ * <p>Splice ({@link DataPlaneOptions#splice()}, epoll): after {@link Splice#AFTER_BYTES} have been copied, both
+ * directions are handed to the kernel ({@link Splice}). Bytes have passed by then, so the retry above never meets a
+ * spliced connection; a connection already half-closed keeps copying to its end.
  */
 final class Frontend extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(Frontend.class.getName());
