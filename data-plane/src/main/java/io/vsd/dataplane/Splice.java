@@ -82,6 +82,12 @@ final class Splice {
    * Runs on the event loop of both sockets; Netty no longer reads {@code from} once its input is shut.
    */
   static void drain(Channel from, Channel to, DrainSink sink) {
+    if (!from.isOpen()) {
+      // Closed between two reads (a reset): its descriptor's number may already be another socket's. Checked on
+      // the event loop that alone closes it, so an open socket stays open through the read below.
+      sink.done(new java.nio.channels.ClosedChannelException());
+      return;
+    }
     ByteBuf buf = from.alloc().directBuffer(DRAIN_BUFFER);
     int n;
     try {
