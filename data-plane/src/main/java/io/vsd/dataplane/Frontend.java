@@ -35,7 +35,8 @@ import java.util.ArrayDeque;
  * Such an early close is also retried on another real server, like a failed connect: nothing was forwarded yet, so
  * the client cannot tell (a server killed with connections still in its accept queue resets them this way).
  *
- * <p>Splice ({@link DataPlaneOptions#splice()}, epoll): after {@link Splice#AFTER_BYTES} have been copied, both
+ * <p>Splice ({@link DataPlaneOptions#splice()}, epoll): after {@link Splice#AFTER_BYTES} have been copied in bulk
+ * reads (of at least {@link Splice#BULK_READ}), both
  * directions are handed to the kernel ({@link Splice}). Bytes have passed by then, so the retry above never meets a
  * spliced connection; a connection already half-closed keeps copying to its end.
  */
@@ -69,7 +70,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   private Counters serverCounters;
   /** Splice (zero copy) is on and possible; until {@link #splicing}, the connection copies. */
   private boolean spliceWanted;
-  /** Bytes copied so far while splice is wanted: splicing starts past {@link Splice#AFTER_BYTES}. */
+  /** Bytes copied so far in bulk reads while splice is wanted: splicing starts past {@link Splice#AFTER_BYTES}. */
   private long copied;
   /** Both directions are spliced (docs/architecture.md, "How a connection flows"). */
   private boolean splicing;
@@ -261,15 +262,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * After a copied read: start splicing once enough has passed. Short connections (a request and its answer) never
-   * pay for splice's two pipes; long ones splice after their first bytes. Switching at any read is safe: what was
-   * copied is queued on the other socket before anything spliced, and Netty splices every later read.
+   * After a copied read: start splicing once enough bulk has passed. Short connections, and long ones of small
+   * messages, never pay for splice's two pipes and extra hop; bulk ones splice after their first bytes. Switching
+   * at any read is safe: what was copied is queued on the other socket before anything spliced, and Netty splices
+   * every later read.
    */
   private void spliceWhenDue(Object msg) {
-    if (spliceWanted && !splicing && msg instanceof ByteBuf b && (copied += b.readableBytes()) >= Splice.AFTER_BYTES
+    if (spliceWanted && !splicing && msg instanceof ByteBuf b && b.readableBytes() >= Splice.BULK_READ
+        && (copied += b.readableBytes()) >= Splice.AFTER_BYTES
         && !halfClosed && inbound.isActive() && outbound.isActive()) {
       splicing = true;
-      Splice.start(inbound, outbound, spliceFailed);
+      Splice.start(inbound, outbound, this::spliceFailed);
     }
   }
 
@@ -293,12 +296,12 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   }
 
   /** A splice stopped with an error (a reset, a broken pipe): close both. A close fails it too, and is no error. */
-  private final ChannelFutureListener spliceFailed = f -> {
+  private void spliceFailed(ChannelFuture f) {
     if (!f.isSuccess() && !(f.cause() instanceof java.nio.channels.ClosedChannelException)) {
       inbound.close();
       outbound.close();
     }
-  };
+  }
 
   /** A read from the client: an "in packet" of the service and of the real server. */
   private void countIn(Object msg) {

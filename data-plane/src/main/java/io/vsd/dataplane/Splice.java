@@ -33,10 +33,15 @@ final class Splice {
   private Splice() {}
 
   /**
-   * A connection copies its first bytes and splices from there on (see {@link Frontend}): a request and its answer
-   * then never pay for the two pipes splice makes per connection, which cost connection rate.
+   * A connection copies its first bulk bytes and splices from there on (see {@link Frontend}): a request and its
+   * answer then never pay for the two pipes splice makes per connection, which cost connection rate.
    */
   static final long AFTER_BYTES = 64 * 1024;
+  /**
+   * Only reads of at least this much count towards {@link #AFTER_BYTES}: small messages gain nothing from zero copy
+   * and pay a pipe's extra hop each, so a long connection of small requests and answers keeps copying.
+   */
+  static final int BULK_READ = 16 * 1024;
 
   /** Linux's default pipe size (pipe(7)): what one splice can hold in flight. */
   private static final int PIPE_CAPACITY = 64 * 1024;
