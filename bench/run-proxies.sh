@@ -41,8 +41,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # Builds like bin/vsd would, but with `package`: the benchmark needs the jar, not the local repository.
-if [ ! -f "$VSD_JAR" ] || [ -n "$(find "$VSD_HOME" -path "$VSD_HOME/.git" -prune -o \
-    \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$VSD_JAR" -print -quit)" ]; then
+if vsd_needs_build; then
   echo "run-proxies: building vsd (mvn package, tests skipped)..." >&2
   (cd "$VSD_HOME" && mvn -q -B -DskipTests package) >&2 || { echo "run-proxies: the build failed" >&2; exit 1; }
 fi

@@ -20,10 +20,16 @@ export PATH="$JAVA_HOME/bin:$PATH"
 VSD_LIB="$VSD_HOME/director/target/lib"
 VSD_JAR="$VSD_HOME/director/target/vsd-director.jar"
 
+# True when there is no jar, or a source file is newer than it. target/ is left out: sources generated there
+# (bench's JMH classes) are written after the director's jar by every full build.
+vsd_needs_build() {
+  [ ! -f "$VSD_JAR" ] || [ -n "$(find "$VSD_HOME" \( -path "$VSD_HOME/.git" -o -name target \) -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$VSD_JAR" -print -quit)" ]
+}
+
 # Builds on first use, and again when a source file is newer than the last build.
 vsd_build_if_needed() {
-  if [ -f "$VSD_JAR" ] && [ -z "$(find "$VSD_HOME" -path "$VSD_HOME/.git" -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$VSD_JAR" -print -quit)" ]; then
+  if ! vsd_needs_build; then
     return 0
   fi
   echo "vsd: building (mvn package, tests skipped; bin/test runs them)..." >&2
