@@ -25,7 +25,7 @@ CORES = os.cpu_count() or 1
 # Vert.x's default event-loop pool is 2 x cores, and the director does not change it.
 EVENT_LOOPS = int(os.environ.get("BENCH_EVENT_LOOPS", 2 * CORES))
 REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
-SECONDS = int(os.environ.get("BENCH_SECONDS", 4))
+SECONDS = int(os.environ.get("BENCH_SECONDS", 3))
 IDLE_CONNS = int(os.environ.get("BENCH_IDLE_CONNS", 9000))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", 1))
 WRK_CONNS = int(os.environ.get("BENCH_WRK_CONNS", 32))
@@ -328,7 +328,7 @@ def wrk(port, close, seconds=SECONDS):
 
 def iperf3(port, streams, seconds=SECONDS):
   for attempt in range(3):  # the server takes one test at a time, and may still be closing the last one
-    r = run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", str(seconds), "-O", "1", "-P", str(streams),
+    r = run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", str(seconds), "-P", str(streams),
              "-J"], timeout=seconds + 30)
     try:
       j = json.loads(r.stdout)

@@ -4,7 +4,7 @@
 # Installs what it needs from Debian's packages, builds vsd when a source is newer than its jar, then runs
 # bench/proxies.py: backends, the three proxies, wrk / iperf3 / dnsperf interleaved, idle memory, start-up.
 # About 4 minutes. Writes bench/target/proxies.md and the marked section of docs/performance.md.
-# Settings (environment): BENCH_REPEATS (3), BENCH_SECONDS (4), BENCH_IDLE_CONNS (9000), BENCH_WRK_THREADS (1),
+# Settings (environment): BENCH_REPEATS (3), BENCH_SECONDS (3), BENCH_IDLE_CONNS (9000), BENCH_WRK_THREADS (1),
 # BENCH_WRK_CONNS (32), BENCH_EVENT_LOOPS (Vert.x's default, 2 x cores), VSD_JAVA_OPTS (bin/vsd's JVM flags),
 # BENCH_NO_DOC=1 (leave docs/performance.md alone).
 set -euo pipefail
