@@ -95,6 +95,7 @@ def stop_all():
 
 
 def on_signal(signum, _frame):
+  log(f"signal {signum}: stopping everything started here")
   raise SystemExit(128 + signum)
 
 
