@@ -45,7 +45,10 @@ fi
 if vsd_needs_build; then
   echo "run-proxies: building vsd (mvn package, tests skipped)..." >&2
   (cd "$VSD_HOME" && mvn -q -B -DskipTests package) >&2 || { echo "run-proxies: the build failed" >&2; exit 1; }
+  touch "$VSD_JAR"  # Maven keeps a jar whose classes did not change
 fi
+# bin/vsd would build again (and its build installs): a start-up figure with a build in it is no figure.
+if vsd_needs_build; then echo "run-proxies: vsd still looks older than its sources" >&2; exit 1; fi
 
 # Each idle proxied connection takes two descriptors in the proxy: use the whole hard limit.
 ulimit -n "$(ulimit -Hn)"

@@ -26,11 +26,12 @@ export PATH="$JAVA_HOME/bin:$PATH"
 VSD_LIB="$VSD_HOME/director/target/lib"
 VSD_JAR="$VSD_HOME/director/target/vsd-director.jar"
 
-# True when there is no jar, or a source file is newer than it. target/ is left out: sources generated there
-# (bench's JMH classes) are written after the director's jar by every full build.
+# True when there is no jar, or a main source or a pom is newer than it. Left out: target/ (bench's generated
+# JMH sources are written after the director's jar by every full build) and test sources (not in the jar,
+# and Maven does not rewrite a jar whose classes did not change, so they would look newer for ever).
 vsd_needs_build() {
   [ ! -f "$VSD_JAR" ] || [ -n "$(find "$VSD_HOME" \( -path "$VSD_HOME/.git" -o -name target \) -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$VSD_JAR" -print -quit)" ]
+      \( -path '*/src/main/*' -o -name 'pom.xml' \) -type f -newer "$VSD_JAR" -print -quit)" ]
 }
 
 # Builds on first use, and again when a source file is newer than the last build.
@@ -40,4 +41,5 @@ vsd_build_if_needed() {
   fi
   echo "vsd: building (mvn package, tests skipped; bin/test runs them)..." >&2
   (cd "$VSD_HOME" && mvn -q -B -DskipTests install) >&2 || { echo "vsd: the build failed" >&2; exit 1; }
+  touch "$VSD_JAR"  # the build is done as of now, even where Maven kept the old jar
 }
