@@ -305,7 +305,7 @@ def timed_start(name):
       raise RuntimeError(f"{name} exited with {p.returncode} at start-up; see {WORK}/{name}*.log")
     try:
       if http_get(port, timeout=1.0):
-        return p, time.monotonic() - t0
+        return p, time.monotonic() - t0, cpu_seconds(p)
     except OSError:
       pass
     time.sleep(0.002)
@@ -438,7 +438,7 @@ def main():
 
 
 def measure(loads):
-  res = {"startup": {}, "idle_rss": {}, "ka": {t: [] for t in TARGETS}, "close": {t: [] for t in TARGETS},
+  res = {"startup": {}, "startup_cpu": {}, "idle_rss": {}, "ka": {t: [] for t in TARGETS}, "close": {t: [] for t in TARGETS},
          "iperf1": {t: [] for t in TARGETS}, "iperf8": {t: [] for t in TARGETS}, "dns": {}, "idle": {},
          "cpu_ka": {t: [] for t in PROXIES}, "cpu_close": {t: [] for t in PROXIES},
          "cpu_iperf8": {t: [] for t in PROXIES}, "notes": [], "rss_after_load": {}}
@@ -476,20 +476,23 @@ def measure(loads):
 
   procs = {}
   for name in PROXIES:
-    times = []
+    times, cpus = [], []
     for i in range(STARTS):
       if name == "vsd":
         subprocess.run(["rm", "-rf", state_dir], check=True)
         os.makedirs(state_dir)
-      p, t = timed_start(name)
+      p, t, c = timed_start(name)
       times.append(t)
+      cpus.append(c)
       if i < STARTS - 1:
         stop(p)
     procs[name] = p
     res["startup"][name] = times
+    res["startup_cpu"][name] = cpus
     time.sleep(3)  # idle after start-up
     res["idle_rss"][name] = rss_kib(p)
-    log(f"{name}: start-up {', '.join(f'{t:.3f}' for t in times)} s, idle RSS {rss_kib(p) / 1024:.1f} MiB")
+    log(f"{name}: start-up {', '.join(f'{t:.3f}' for t in times)} s (CPU {', '.join(f'{c:.2f}' for c in cpus)} s), "
+        f"idle RSS {rss_kib(p) / 1024:.1f} MiB")
 
   if vsd_udp and not dig_ok(PORTS["vsd"][2]):
     vsd_udp = False
@@ -607,6 +610,7 @@ def report(res):
   row("RSS after the load runs (MiB)", {t: res["rss_after_load"][t] / 1024 for t in PROXIES}, 1)
   row("start-up to the first forwarded connection (s)", {t: median(res["startup"][t]) for t in PROXIES}, 3,
       "vsd ≤ 1.5 s", None)
+  row("CPU s used by the proxy until then", {t: median(res["startup_cpu"][t]) for t in PROXIES}, 2)
 
   absolute = {"RSS per idle proxied connection pair (KiB)": lambda v: v <= 4.0,
               "RSS at idle after start-up (MiB)": lambda v: v <= 64.0,
