@@ -37,7 +37,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  static final List<String> TOP_KEYS = List.of("director", "cluster", "services");
+  static final List<String> TOP_KEYS = List.of("director", "cluster", "services", "timeouts");
 
   /**
    * What the admin API reports but nobody sets. ServiceJson lets them through, so that a service read from
@@ -81,12 +81,15 @@ public final class ConfigLoader {
     DirectorSection.Settings director = DirectorSection.parse(root.getValue("director"), "/director", baseDir, problems);
     io.vsd.eventbus.cluster.ClusterSettings cluster = ClusterSection.parse(root.getValue("cluster"), "/cluster", problems);
     List<VirtualService> services = services(root.getValue("services"), sources, problems);
+    io.vsd.services.model.Timeouts timeouts = root.getValue("timeouts") == null ? io.vsd.services.model.Timeouts.DEFAULT
+        : io.vsd.services.model.Timeouts.parseConfig(root.getValue("timeouts"), "/timeouts", problems);
     problems.forEach(p -> errors.add(sources.error(file, p)));
     if (!errors.isEmpty()) {
       throw failed(file, errors);
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
-        director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes), cluster);
+        director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes), cluster,
+        timeouts);
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

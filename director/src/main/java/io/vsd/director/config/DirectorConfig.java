@@ -1,6 +1,7 @@
 package io.vsd.director.config;
 
 import io.vsd.eventbus.cluster.ClusterSettings;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +22,12 @@ import java.util.Objects;
  * @param digest         SHA-256 (lower-case hex) of the file's bytes; null when there is no file. The state
  *                       file records it, so a restart can tell an edited config file from the same one.
  * @param cluster        how to join a cluster; {@link ClusterSettings#STANDALONE} by default
+ * @param timeouts       the connection timeouts of the {@code timeouts:} section; IPVS's defaults when absent
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
                              Duration connectTimeout, int connectRetries, boolean execChecks,
-                             List<VirtualService> services, String digest, ClusterSettings cluster) {
+                             List<VirtualService> services, String digest, ClusterSettings cluster,
+                             Timeouts timeouts) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -37,13 +40,15 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(timeouts, "timeouts");
     services = List.copyOf(services);
   }
 
   /** Running with no config file: every setting at its default, no services, no digest. */
   public static DirectorConfig defaults() {
     return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, List.of(), null, ClusterSettings.STANDALONE);
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, List.of(), null, ClusterSettings.STANDALONE,
+        Timeouts.DEFAULT);
   }
 
   /** {@code $HOME/.local/state/vsd}. */
@@ -77,7 +82,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, execChecks, services, digest, cluster);
+        connectRetries, execChecks, services, digest, cluster, timeouts);
   }
 
   /**
@@ -127,7 +132,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, services,
-        digest, c);
+        digest, c, timeouts);
   }
 
   /** The command line's cluster options; null where not given. */
