@@ -85,16 +85,17 @@ public record Timeouts(int tcp, int tcpfin, int udp, long version) {
    * @return the timeouts (version 0), or null when there were problems
    */
   public static Timeouts parseConfig(Object input, String at, List<Problem> problems) {
-    Timeouts t = applyChange(input, at, DEFAULT, problems);
-    if (t != null && input instanceof JsonObject json) {
+    int before = problems.size();
+    if (input instanceof JsonObject json) {
+      // 0 means "keep" on the command line; a file has nothing to keep.
       for (String name : List.of("tcp", "tcpfin", "udp")) {
-        if (Integer.valueOf(0).equals(json.getValue(name))) {
+        if (json.getValue(name) instanceof Number n && n.doubleValue() == 0) {
           problems.add(new Problem(at + "/" + name, name + " must be 1.." + MAX + " seconds; leave it out for the default"));
-          t = null;
         }
       }
     }
-    return t;
+    Timeouts t = applyChange(input, at, DEFAULT, problems);
+    return problems.size() > before ? null : t;
   }
 
   /** Seconds, 0..MAX; missing is 0 (keep). A problem is recorded and 0 returned when it is not such a number. */
