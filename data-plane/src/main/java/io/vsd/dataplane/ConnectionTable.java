@@ -51,6 +51,8 @@ final class ConnectionTable {
   static final String ESTABLISHED = "ESTABLISHED";
   static final String FIN_WAIT = "FIN_WAIT";
   static final String CLOSE_WAIT = "CLOSE_WAIT";
+  /** A persistence template's state in IPVS's connection table. */
+  static final String TEMPLATE = "NONE";
 
   private static final byte CONNECTING = 0;
   private static final byte OPEN = 1;
@@ -228,7 +230,7 @@ final class ConnectionTable {
     Part part(ServiceKey service, int limit) {
       long now = now();
       Timeouts timeouts = routing.current().timeouts();
-      List<JsonObject> rows = new ArrayList<>(Math.min(limit, size));
+      List<Row> rows = new ArrayList<>(Math.min(limit, size));
       int matched = 0;
       for (Tracked t = head; t != null; t = t.next) {
         if (service != null && !service.equals(t.key)) {
@@ -242,7 +244,7 @@ final class ConnectionTable {
       return new Part(rows, matched);
     }
 
-    private JsonObject row(Tracked t, long now, Timeouts timeouts) {
+    private Row row(Tracked t, long now, Timeouts timeouts) {
       String state;
       long left;
       long idle = t.active ? 0 : now - t.since;
@@ -261,27 +263,61 @@ final class ConnectionTable {
         }
       }
       Destination d = t.connection.destination();
-      return new JsonObject()
+      Endpoint source = endpoint(t.inbound.remoteAddress());
+      return new Row(t.key, source, new JsonObject()
           .put("service", t.key.toString())
           .put("protocol", "TCP")
-          .put("source", address(t.inbound.remoteAddress()))
+          .put("source", String.valueOf(source))
           .put("virtual", address(t.inbound.localAddress()))
           .put("destination", d == null ? null : d.server().endpoint().toString())
           .put("state", state)
-          .put("expires", (Math.max(0, left) + 999) / 1000); // whole seconds, rounded up: a fresh one shows its timeout
+          .put("expires", (Math.max(0, left) + 999) / 1000)); // whole seconds, rounded up: a fresh one shows its timeout
     }
   }
 
   private static String address(java.net.SocketAddress a) {
-    return a instanceof InetSocketAddress i ? new Endpoint(i.getAddress(), i.getPort()).toString() : String.valueOf(a);
+    Endpoint e = endpoint(a);
+    return e == null ? String.valueOf(a) : e.toString();
   }
 
-  private record Part(List<JsonObject> rows, int matched) {}
+  private static Endpoint endpoint(java.net.SocketAddress a) {
+    return a instanceof InetSocketAddress i ? new Endpoint(i.getAddress(), i.getPort()) : null;
+  }
+
+  /** A listed entry, with what it is sorted by. */
+  private record Row(ServiceKey key, Endpoint source, JsonObject json) {}
+
+  private record Part(List<Row> rows, int matched) {}
+
+  /**
+   * Persistence templates, as IPVS lists them among its connections: state NONE, the masked client with port 0,
+   * the virtual service and the real server the client sticks to.
+   */
+  private List<Row> templates(ServiceKey service) {
+    List<Row> rows = new ArrayList<>();
+    for (var route : routing.current().routes().values()) {
+      ServiceKey key = route.service().key();
+      if (route.templates() == null || service != null && !service.equals(key)) {
+        continue;
+      }
+      for (var t : route.templates().entries()) {
+        Endpoint client = new Endpoint(t.client(), 0);
+        rows.add(new Row(key, client, new JsonObject()
+            .put("service", key.toString())
+            .put("protocol", key.protocol().label())
+            .put("source", client.toString())
+            .put("virtual", key.endpoint().toString())
+            .put("destination", t.server().toString())
+            .put("state", TEMPLATE)
+            .put("expires", (t.leftMillis() + 999) / 1000)));
+      }
+    }
+    return rows;
+  }
 
   /** Sorted by virtual service, then client. */
-  private static final Comparator<JsonObject> ORDER = Comparator
-      .comparing((JsonObject r) -> ServiceKey.parse(r.getString("service")))
-      .thenComparing(r -> Endpoint.parse(r.getString("source"), 0));
+  private static final Comparator<Row> ORDER = Comparator.comparing(Row::key)
+      .thenComparing(Row::source, Comparator.nullsLast(Comparator.naturalOrder()));
 
   /**
    * The live connections: {@code {"connections": [...], "total": N, "truncated": bool}}, at most {@code limit}
@@ -299,17 +335,19 @@ final class ConnectionTable {
       parts.add(part.future());
     }
     return Future.all(parts).map(all -> {
-      List<JsonObject> rows = new ArrayList<>();
-      long total = 0;
+      List<Row> rows = templates(service);
+      long total = rows.size();
       for (int i = 0; i < all.size(); i++) {
         Part p = all.resultAt(i);
         rows.addAll(p.rows());
         total += p.matched();
       }
       rows.sort(ORDER);
-      List<JsonObject> shown = rows.size() > limit ? rows.subList(0, limit) : rows;
+      List<Row> shown = rows.size() > limit ? rows.subList(0, limit) : rows;
+      JsonArray json = new JsonArray();
+      shown.forEach(r -> json.add(r.json()));
       return new JsonObject()
-          .put("connections", new JsonArray(new ArrayList<>(shown)))
+          .put("connections", json)
           .put("total", total)
           .put("truncated", total > shown.size());
     });

@@ -174,6 +174,32 @@ class TimeoutsEndToEndTest {
     }
   }
 
+  @Test
+  void persistenceTemplatesAreListedAsIpvsadmListsThem() throws Exception {
+    try (TestBackend backend = new TestBackend("A")) {
+      int vport = RunningDirector.freePort();
+      running = RunningDirector.start(tmp, """
+          services:
+            - address: 127.0.0.1:%d
+              scheduler: rr
+              persistence: {timeout: 600, netmask: 255.255.255.0}
+              servers:
+                - address: %s
+          """.formatted(vport, backend.address()));
+      try (TestClient client = new TestClient("127.0.0.1", vport)) {
+        assertEquals("A", client.greeting());
+        Result listed = vsadm("-Lnc");
+        String[] lines = listed.out().split("\n");
+        assertEquals(4, lines.length, listed.out());
+        // IPVS keeps its templates among the connections: state NONE, the masked client with port 0, and the whole
+        // timeout left while the template controls an open connection. Sorted by source, the template comes first.
+        assertEquals("TCP 10:00  NONE        " + pad("127.0.0.0:0") + " " + pad("127.0.0.1:" + vport) + " "
+            + backend.address(), lines[2]);
+        assertTrue(lines[3].startsWith("TCP ") && lines[3].contains(" ESTABLISHED 127.0.0.1:"), lines[3]);
+      }
+    }
+  }
+
   private static String pad(String s) {
     StringBuilder b = new StringBuilder(s);
     while (b.length() < 18) {
