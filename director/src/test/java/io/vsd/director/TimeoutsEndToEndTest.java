@@ -34,10 +34,16 @@ class TimeoutsEndToEndTest {
   record Result(int exit, String out, String err) {}
 
   Result vsadm(String... args) throws Exception {
+    return vsadmWithInput("", args);
+  }
+
+  Result vsadmWithInput(String stdin, String... args) throws Exception {
     List<String> a = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + running.director.adminPort()));
     a.addAll(List.of(args));
     Process p = new ProcessBuilder(DirectorProcessTest.java("io.vsd.admin.vsadm.Vsadm", a.toArray(String[]::new))).start();
-    p.getOutputStream().close();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
     var out = p.getInputStream().readAllBytes();
     var err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -67,6 +73,19 @@ class TimeoutsEndToEndTest {
     running.close();
     running = RunningDirector.start(config);
     assertEquals(new Result(0, "Timeout (tcp tcpfin udp): 60 120 30\n", ""), vsadm("-l", "--timeout"));
+  }
+
+  @Test
+  void aRestoreFileMaySetTheTimeoutsAllOrNothingAndSaveLeavesThemOutAsIpvsadmDoes() throws Exception {
+    running = RunningDirector.start(tmp, "services: []");
+    int vport = RunningDirector.freePort();
+    assertEquals(new Result(2, "", "vsadm: line 2: --set option requires 3 timeout values\n"),
+        vsadmWithInput("-A -t 127.0.0.1:%d -s rr\n--set 100 0\n".formatted(vport), "-R"));
+    assertEquals(new Result(0, "Timeout (tcp tcpfin udp): 900 120 300\n", ""), vsadm("-L", "--timeout"));
+    assertEquals(new Result(0, "", ""),
+        vsadmWithInput("-A -t 127.0.0.1:%d -s rr\nipvsadm --set 100 0 7\n".formatted(vport), "-R"));
+    assertEquals(new Result(0, "Timeout (tcp tcpfin udp): 100 120 7\n", ""), vsadm("-L", "--timeout"));
+    assertEquals(new Result(0, "-A -t 127.0.0.1:%d -s rr\n".formatted(vport), ""), vsadm("-S", "-n"));
   }
 
   @Test
