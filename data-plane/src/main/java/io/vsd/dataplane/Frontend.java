@@ -45,6 +45,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   private Channel outbound;
   private ServiceRoute route;
   private PickContext pick;
+  /** Where this connection's picks are timed (docs/monitoring.md); null when not recorded. */
+  private PickLatency pickLatency;
   private Destination destination;
   private int retriesLeft;
   /** The real-server socket is connected and bytes flow. */
@@ -86,11 +88,16 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     tracked = forwarding.table().track(this, inbound, key);
     pick = new PickContext((InetSocketAddress) inbound.remoteAddress(), (InetSocketAddress) inbound.localAddress());
     retriesLeft = forwarding.options().connectRetries();
+    pickLatency = forwarding.stats().picks(key, route.service().scheduler());
     connect();
   }
 
   private void connect() {
+    long start = System.nanoTime();
     Destination d = route.pick(pick);
+    if (pickLatency != null) {
+      pickLatency.record(System.nanoTime() - start);
+    }
     if (d == null) {
       inbound.close();
       return;

@@ -168,6 +168,10 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
         wanted.add(key);
       }
     }
+    // Before any listener is bound, so that a service's first connection is timed under its scheduler.
+    for (ServiceKey key : wanted) {
+      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
+    }
     List<Future<Void>> settling = new ArrayList<>();
     for (Iterator<Map.Entry<ServiceKey, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<ServiceKey, Listener> e = it.next();
@@ -313,13 +317,18 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
             .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
       }
       Counters total = stats.find(key);
-      services.put(key.toString(), new JsonObject()
+      PickLatency picks = stats.findPicks(key);
+      JsonObject serviceStatus = new JsonObject()
           .put("listener", listener)
           .put("activeConns", active)
           .put("inactConns", inactive)
           .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
           .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
-          .put("servers", servers));
+          .put("servers", servers);
+      if (picks != null) {
+        serviceStatus.put("picks", picks.json());
+      }
+      services.put(key.toString(), serviceStatus);
     }
     return new JsonObject()
         .put("version", snapshot.version())

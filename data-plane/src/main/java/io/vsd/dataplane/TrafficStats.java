@@ -16,6 +16,8 @@ final class TrafficStats {
   record ServiceCounters(Counters total, Map<Endpoint, Counters> servers) {}
 
   private final Map<ServiceKey, ServiceCounters> services = new ConcurrentHashMap<>();
+  /** Each service's pick latency; replaced by the control plane only, when the service's scheduler changes. */
+  private final Map<ServiceKey, PickLatency> picks = new ConcurrentHashMap<>();
 
   ServiceCounters service(ServiceKey key) {
     return services.computeIfAbsent(key, k -> new ServiceCounters(new Counters(), new ConcurrentHashMap<>()));
@@ -25,8 +27,35 @@ final class TrafficStats {
     return service.servers().computeIfAbsent(server, e -> new Counters());
   }
 
+  /**
+   * The pick latency of a service whose scheduler is {@code scheduler}: the one recorded so far, or a new one when
+   * the service is new or its scheduler has changed. The control plane's, once per applied snapshot.
+   */
+  void schedulerOf(ServiceKey key, String scheduler) {
+    PickLatency p = picks.get(key);
+    if (p == null || !p.scheduler().equals(scheduler)) {
+      picks.put(key, new PickLatency(scheduler));
+    }
+  }
+
+  /**
+   * Where a pick of {@code scheduler} for {@code key} is recorded; null while the control plane has not caught up
+   * with the route (a connection that read the route just before or after a scheduler change), so that no pick is
+   * counted under another scheduler's name. No allocation.
+   */
+  PickLatency picks(ServiceKey key, String scheduler) {
+    PickLatency p = picks.get(key);
+    return p != null && p.scheduler().equals(scheduler) ? p : null;
+  }
+
+  /** A service's pick latency, for the status; null for a service the data plane does not serve. */
+  PickLatency findPicks(ServiceKey key) {
+    return picks.get(key);
+  }
+
   /** Drops the counters of services and real servers that are no longer in the table. */
   void retain(Map<ServiceKey, Set<Endpoint>> present) {
+    picks.keySet().retainAll(present.keySet());
     services.keySet().retainAll(present.keySet());
     services.forEach((key, s) -> s.servers().keySet().retainAll(present.get(key)));
   }

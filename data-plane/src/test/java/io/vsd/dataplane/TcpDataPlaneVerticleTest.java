@@ -522,6 +522,46 @@ class TcpDataPlaneVerticleTest {
   }
 
   @Test
+  void statusTimesEveryPickRetriesIncludedUnderTheSchedulerThatMadeIt() throws Exception {
+    int dead = freePort(V4);
+    try (TestBackend a = TestBackend.named(V4, "A");
+         TestDirector d = TestDirector.start(OPTIONS)) {
+      int port = freePort(V4);
+      String service = "tcp/127.0.0.1:" + port;
+      // rr tries the dead server first: one connection, two picks.
+      d.change(addService("127.0.0.1:" + port, "rr", server("127.0.0.1:" + dead), server(a.address())));
+      JsonObject picks = d.status().getJsonObject("services").getJsonObject(service).getJsonObject("picks");
+      assertEquals("rr", picks.getString("scheduler"));
+      assertEquals(0L, picks.getLong("count"));
+      try (Socket s = connect(V4, port)) {
+        assertEquals("A", readLine(s.getInputStream()));
+      }
+      picks = d.status().getJsonObject("services").getJsonObject(service).getJsonObject("picks");
+      assertEquals(2L, picks.getLong("count"), picks.encode());
+      assertTrue(picks.getLong("sumNanos") > 0, picks.encode());
+      long inBuckets = 0;
+      for (Object n : picks.getJsonArray("buckets")) {
+        inBuckets += ((Number) n).longValue();
+      }
+      assertEquals(2L, inBuckets);
+
+      // Another scheduler: a new series, which counts from 0.
+      d.change(new JsonObject().put("action", io.vsd.eventbus.TableCommands.EDIT_SERVICE).put("service", service)
+          .put("body", new JsonObject().put("address", "127.0.0.1:" + port).put("scheduler", "wlc")));
+      picks = d.status().getJsonObject("services").getJsonObject(service).getJsonObject("picks");
+      assertEquals("wlc", picks.getString("scheduler"));
+      assertEquals(0L, picks.getLong("count"));
+      for (int i = 0; i < 3; i++) {
+        try (Socket s = connect(V4, port)) {
+          assertEquals("A", readLine(s.getInputStream()));
+        }
+      }
+      picks = d.status().getJsonObject("services").getJsonObject(service).getJsonObject("picks");
+      assertTrue(picks.getLong("count") >= 3, picks.encode()); // the dead server may still cost a retry
+    }
+  }
+
+  @Test
   void statusNamesTheTransport() throws Exception {
     try (TestDirector d = TestDirector.start(OPTIONS)) {
       String expected = d.vertx.isNativeTransportEnabled() ? "epoll" : "nio";

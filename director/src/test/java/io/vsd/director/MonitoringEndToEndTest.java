@@ -319,13 +319,53 @@ class MonitoringEndToEndTest {
     assertTrue(s.stream().anyMatch(x -> x.name().startsWith("vertx_eventbus_")), "vertx event-bus metrics");
     assertTrue(s.stream().anyMatch(x -> x.name().startsWith("jvm_memory_")), "jvm metrics");
 
-    // Bounded labels: vsd's meters carry only service, server, state and result.
-    Set<String> allowed = Set.of("service", "server", "state", "result");
+    // Bounded labels: vsd's meters carry only service, server, state, result and scheduler (and a histogram's le).
+    Set<String> allowed = Set.of("service", "server", "state", "result", "scheduler", "le");
     for (Sample x : s) {
       if (x.name().startsWith("vsd_")) {
         assertTrue(allowed.containsAll(x.labels().keySet()), x.toString());
       }
       assertTrue(!x.labels().containsKey("remote"), "no per-client labels: " + x);
+    }
+  }
+
+  @Test
+  void schedulerPickLatencyIsAHistogramThatCountsEveryPick() throws Exception {
+    try (TestBackend real = new TestBackend("R")) {
+      int port = RunningDirector.freePort();
+      String svc = SERVICE.formatted(port);
+      assertEquals(201, running.admin.post("/api/v1/services", """
+          {"address": "127.0.0.1:%d", "scheduler": "rr", "servers": [{"address": "%s"}]}
+          """.formatted(port, real.address())).status());
+      int connections = 25;
+      for (int i = 0; i < connections; i++) {
+        assertEquals("R", TestClient.nameOf(port));
+      }
+      Map<String, String> labels = Map.of("service", svc, "scheduler", "rr");
+      // A live real server: no retry, so one pick per connection. The snapshot is refreshed once a second.
+      List<Sample> s = waitFor(x -> Double.valueOf(connections).equals(value(x, "vsd_scheduler_pick_seconds_count", labels)));
+      s.stream().filter(x -> x.name().startsWith("vsd_scheduler_pick_seconds") && svc.equals(x.labels().get("service")))
+          .forEach(x -> System.out.println("pick latency: " + x)); // the figures, in the test's output
+      double sum = value(s, "vsd_scheduler_pick_seconds_sum", labels);
+      assertTrue(sum > 0 && sum < connections * 0.01, "sum of the picks' seconds: " + sum);
+      // Cumulative buckets in increasing le, ending with +Inf at the count.
+      List<Sample> buckets = s.stream().filter(x -> x.name().equals("vsd_scheduler_pick_seconds_bucket")
+          && svc.equals(x.labels().get("service"))).toList();
+      assertTrue(buckets.size() >= 10, "buckets from 25 ns up: " + buckets);
+      double lastLe = -1;
+      double lastCount = 0;
+      for (Sample b : buckets) {
+        assertEquals("rr", b.labels().get("scheduler"));
+        double le = b.labels().get("le").equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(b.labels().get("le"));
+        assertTrue(le > lastLe && b.value() >= lastCount, "cumulative and ordered: " + buckets);
+        lastLe = le;
+        lastCount = b.value();
+      }
+      assertEquals(Double.POSITIVE_INFINITY, lastLe);
+      assertEquals(connections, lastCount);
+      assertEquals(2.5e-8, Double.parseDouble(buckets.get(0).labels().get("le")), 1e-12, "the first bucket is 25 ns");
+      // The wrr service of the fixture has had no connection: its histogram is there, empty.
+      assertEquals(0.0, value(s, "vsd_scheduler_pick_seconds_count", Map.of("service", service(), "scheduler", "wrr")));
     }
   }
 

@@ -26,8 +26,13 @@ final class TestBackend implements AutoCloseable {
   }
 
   TestBackend(String name, InetAddress address) throws IOException {
+    this(name, address, 0);
+  }
+
+  /** On a given port (0: any), e.g. to bring a stopped real server back where it was. */
+  TestBackend(String name, InetAddress address, int port) throws IOException {
     this.name = name;
-    this.server = new ServerSocket(0, 200, address);
+    this.server = new ServerSocket(port, 200, address);
     pool.submit(this::acceptLoop);
   }
 

@@ -8,6 +8,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -24,6 +29,7 @@ import io.vsd.eventbus.Addresses;
 import io.vsd.eventbus.HealthEvent;
 import io.vsd.eventbus.TableCommands;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +71,22 @@ final class StatusMetrics {
   private final Map<String, Long> lastCheckTimes = new HashMap<>();
   private long timer = -1;
   private boolean refreshing;
+  /** The pick-latency histograms of the last snapshot, one data point per service; read by scrapes. */
+  private volatile List<HistogramSnapshot.HistogramDataPointSnapshot> picks = List.of();
+  /**
+   * Exports {@link #picks} as one Prometheus histogram. The data plane keeps the buckets itself (Micrometer is not
+   * on its path), so they are handed to the Prometheus registry as they are, rather than replayed into a Timer.
+   */
+  private final MultiCollector pickCollector = () -> {
+    List<HistogramSnapshot.HistogramDataPointSnapshot> points = picks;
+    if (points.isEmpty()) {
+      return MetricSnapshots.of();
+    }
+    HistogramSnapshot.Builder h = HistogramSnapshot.builder().name("vsd_scheduler_pick_seconds")
+        .help("Time the scheduler took to pick a real server for a new connection (retries' picks included)");
+    points.forEach(h::dataPoint);
+    return MetricSnapshots.of(h.build());
+  };
 
   /** One meter's current value; the meter reads it. */
   private static final class Holder {
@@ -113,12 +135,14 @@ final class StatusMetrics {
       FunctionCounter.builder("vsd.eventbus.bridge.refused", bridge.refused, Number::doubleValue)
           .description("Bridge sends, publishes and registrations refused").register(registry);
     }
+    registry.getPrometheusRegistry().register(pickCollector);
     refresh();
     timer = vertx.setPeriodic(REFRESH_MS, id -> refresh());
   }
 
   void stop() {
     vertx.cancelTimer(timer);
+    registry.getPrometheusRegistry().unregister(pickCollector);
     meters.values().forEach(h -> registry.remove(h.meter));
     meters.clear();
     if (ownRegistry) {
@@ -155,6 +179,7 @@ final class StatusMetrics {
     meters.values().forEach(h -> h.seen = false);
     JsonObject status = dataPlane.copy().put("vsd.health", health);
     JsonObject liveServices = dataPlane.getJsonObject("services", new JsonObject());
+    List<HistogramSnapshot.HistogramDataPointSnapshot> pickPoints = new ArrayList<>();
     for (Object o : services) {
       JsonObject service = ((JsonObject) o).copy();
       AdminApiVerticle.withLiveCounts(service, status);
@@ -172,6 +197,10 @@ final class StatusMetrics {
         }
       }
       JsonObject live = liveServices.getJsonObject(key, new JsonObject());
+      HistogramSnapshot.HistogramDataPointSnapshot pickPoint = pickPoint(key, live.getJsonObject("picks"));
+      if (pickPoint != null) {
+        pickPoints.add(pickPoint);
+      }
       counters("vsd.service", st, live.getJsonObject("stats"));
       counters("vsd.service", st, live.getJsonObject("rates"));
       JsonObject liveServers = live.getJsonObject("servers", new JsonObject());
@@ -196,6 +225,7 @@ final class StatusMetrics {
         recordCheck(address, h.getJsonObject("lastCheck"));
       }
     }
+    picks = List.copyOf(pickPoints);
     meters.entrySet().removeIf(e -> {
       if (!e.getValue().seen) {
         registry.remove(e.getValue().meter);
@@ -203,6 +233,32 @@ final class StatusMetrics {
       }
       return false;
     });
+  }
+
+  /**
+   * A service's pick latency from the data plane's {@code picks} ({@code boundsNanos}, per-bucket {@code buckets}
+   * with one more for above the last bound, {@code sumNanos}), in seconds; null when the status has none.
+   */
+  static HistogramSnapshot.HistogramDataPointSnapshot pickPoint(String service, JsonObject picks) {
+    if (picks == null) {
+      return null;
+    }
+    JsonArray bounds = picks.getJsonArray("boundsNanos", new JsonArray());
+    JsonArray counts = picks.getJsonArray("buckets", new JsonArray());
+    if (counts.size() != bounds.size() + 1) {
+      return null;
+    }
+    double[] upper = new double[counts.size()];
+    long[] n = new long[counts.size()];
+    for (int i = 0; i < counts.size(); i++) {
+      upper[i] = i < bounds.size() ? bounds.getLong(i) / 1e9 : Double.POSITIVE_INFINITY;
+      n[i] = counts.getLong(i);
+    }
+    return HistogramSnapshot.HistogramDataPointSnapshot.builder()
+        .labels(Labels.of("service", service, "scheduler", picks.getString("scheduler", "")))
+        .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, n))
+        .sum(picks.getLong("sumNanos", 0L) / 1e9)
+        .build();
   }
 
   /** A health check's latency, once per check (the snapshot shows each server's last check). */
