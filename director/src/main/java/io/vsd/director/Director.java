@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vsd.admin.http.AdminApiVerticle;
+import io.vsd.admin.http.AdminTokens;
+import io.vsd.admin.http.Role;
 import io.vsd.dataplane.DataPlaneOptions;
 import io.vsd.dataplane.TcpDataPlaneVerticle;
 import io.vsd.director.config.DirectorConfig;
@@ -41,6 +43,7 @@ public final class Director {
   private final DirectorConfig config;
   private final Path stateDir;
   private final ClusterMember cluster;
+  private final AdminAuth auth;
   private StartupTable startup;
   private String dataPlaneDeployment;
   private AdminApiVerticle admin;
@@ -48,8 +51,18 @@ public final class Director {
   /** Which table a director started from, and why: printed at start-up so an operator knows. */
   public record StartupTable(ServiceTable table, String reason) {}
 
-  private Director(Vertx vertx, DirectorConfig config, Path stateDir, StartupTable startup, ClusterMember cluster) {
+  /**
+   * The admin API's tokens as this director runs with them.
+   *
+   * @param generatedFile the generated token's file when no token is configured; null otherwise
+   * @param created       whether this start created that file
+   */
+  public record AdminAuth(AdminTokens tokens, Path generatedFile, boolean created) {}
+
+  private Director(Vertx vertx, DirectorConfig config, Path stateDir, StartupTable startup, ClusterMember cluster,
+                   AdminAuth auth) {
     this.vertx = vertx;
+    this.auth = auth;
     this.config = config;
     this.stateDir = stateDir;
     this.startup = startup;
@@ -68,13 +81,15 @@ public final class Director {
     }
     Path stateDir = config.effectiveStateDir();
     StartupTable startup;
+    AdminAuth auth;
     try {
       startup = chooseTable(config, fromFile, stateDir);
+      auth = adminAuth(config, stateDir);
     } catch (IOException | RuntimeException e) {
       return Future.failedFuture(e);
     }
     Vertx vertx = Vertx.builder().with(vertxOptions(config)).build();
-    Director director = new Director(vertx, config, stateDir, startup, null);
+    Director director = new Director(vertx, config, stateDir, startup, null, auth);
     return director.deploy(null).map(director).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
   }
 
@@ -86,8 +101,11 @@ public final class Director {
   private static Future<Director> startClustered(DirectorConfig config, boolean fromFile) {
     Path stateDir = config.effectiveStateDir();
     Optional<StateFile.Saved> saved;
+    AdminAuth auth;
     try {
       saved = StateFile.load(stateDir);
+      // As standalone: tokens are each director's own, configured or generated; none travels over the cluster.
+      auth = adminAuth(config, stateDir);
     } catch (IOException | RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -104,12 +122,23 @@ public final class Director {
             + (config.cluster().interfaceAddress() == null ? "" : " of " + config.cluster().interfaceAddress())
             + ": " + root(e))))
         .compose(member -> {
-          Director director = new Director(member.vertx(), config, stateDir, null, member);
+          Director director = new Director(member.vertx(), config, stateDir, null, member, auth);
           ClusteredTable table = new ClusteredTable(member.table(), seed, mine, config.id());
           return director.deploy(new ClusteredStart(table, seedName, fromFile && !config.services().isEmpty()))
               .map(director)
               .recover(e -> member.vertx().close().transform(v -> Future.failedFuture(e)));
         });
+  }
+
+  /** The configured tokens; with none, the generated admin token (created on the first start, then reused). */
+  static AdminAuth adminAuth(DirectorConfig config, Path stateDir) throws IOException {
+    if (!config.auth().tokens().isEmpty()) {
+      return new AdminAuth(AdminTokens.of(config.auth().tokens()), null, false);
+    }
+    Path file = config.auth().tokenFile(stateDir);
+    TokenFile.Loaded loaded = TokenFile.loadOrCreate(file);
+    return new AdminAuth(AdminTokens.of(List.of(new AdminTokens.Token(loaded.token(), Role.ADMIN))), file,
+        loaded.created());
   }
 
   /** Native transport when there is one, and Micrometer metrics for /metrics (docs/monitoring.md). */
@@ -160,7 +189,7 @@ public final class Director {
         .put("connectionTableSize", 4096)
         .put("nativeTransport", vertx.isNativeTransportEnabled())
         .put("cluster", cluster == null ? null : cluster.settings().name());
-    admin = new AdminApiVerticle(config.admin().host(), config.admin().port(), info);
+    admin = new AdminApiVerticle(config.admin().host(), config.admin().port(), info, auth.tokens());
     StateFile stateFile = new StateFile(stateDir, digest);
     ServiceTableVerticle table = clustered == null
         ? new ServiceTableVerticle(startup.table(), stateFile, config.id())
@@ -209,6 +238,10 @@ public final class Director {
 
   public StartupTable startupTable() {
     return startup;
+  }
+
+  public AdminAuth adminAuth() {
+    return auth;
   }
 
   public Path stateDir() {

@@ -2,9 +2,11 @@ package io.vsd.director;
 
 import io.vsd.director.config.CheckConfig;
 import io.vsd.director.config.ConfigException;
+import io.vsd.director.config.AuthSettings;
 import io.vsd.director.config.ConfigLoader;
 import io.vsd.director.config.DirectorConfig;
 import io.vsd.director.demo.DemoBackends;
+import io.vsd.director.keepalived.ImportKeepalived;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -26,6 +28,7 @@ public final class Main {
                  [--node-id ID] [--cluster [--cluster-name NAME] [--cluster-port PORT]
                  [--cluster-members IP:PORT,...] [--cluster-interface IP]]
              vsd --check-config FILE
+             vsd import-keepalived FILE
              vsd --version | --help
         --config FILE        YAML config file (docs/configuration.md)
         --admin HOST:PORT    admin API address (default 127.0.0.1:9900)
@@ -38,13 +41,25 @@ public final class Main {
         --cluster-port PORT  this director's cluster port (default 5701)
         --cluster-members L  the other directors, IP:PORT separated by commas (TCP/IP join, no multicast)
         --cluster-interface IP  the address to listen on and advertise for the cluster
-        --check-config FILE  validate FILE, print every error with its location, and exit""";
+        --check-config FILE  validate FILE, print every error with its location, and exit
+        import-keepalived FILE  print the vsd configuration of a keepalived.conf, and list on stderr what
+                             could not be carried over (docs/keepalived.md); vsadm --import-keepalived FILE""";
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, System.getenv());
+  }
+
+  /** @param env where $VSD_ADMIN_TOKEN and $VSD_READONLY_TOKEN are read */
+  static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+    // bin/vsadm hands its --import-keepalived here: the converter needs the config model and its validation.
+    if (args.length > 0 && (args[0].equals("import-keepalived") || args[0].equals("--import-keepalived"))) {
+      return ImportKeepalived.run(args[0].startsWith("--") ? "vsadm" : "vsd",
+          java.util.Arrays.asList(args).subList(1, args.length), out, err);
+    }
     Path config = null;
     String admin = null;
     String stateDir = null;
@@ -98,6 +113,8 @@ public final class Main {
       if (demo) {
         cfg = ConfigLoader.load(demoConfig());
         if (stateDir == null) {
+          // The demo's table is kept apart, but its token is the host's usual one, where vsadm looks by default.
+          cfg = cfg.withAuth(cfg.auth().withTokenFile(cfg.effectiveStateDir().resolve(AuthSettings.TOKEN_FILE)));
           stateDir = cfg.effectiveStateDir().resolve("demo").toString();
         }
       } else {
@@ -106,6 +123,7 @@ public final class Main {
       cfg = cfg.withOverrides(admin, stateDir == null ? null : Path.of(stateDir), drain)
           .withClusterOverrides(new DirectorConfig.ClusterOverrides(cluster, clusterName, clusterPort, clusterMembers,
               clusterInterface, nodeId));
+      cfg = cfg.withAuth(cfg.auth().withEnvironment(env));
     } catch (ConfigException e) {
       e.errors().forEach(err::println);
       err.println("vsd: " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s")
@@ -156,6 +174,20 @@ public final class Main {
     }
     out.printf("vsd: admin API on http://%s:%d/api/v1, state in %s, %s transport%n", hostForUrl(cfg.admin().host()),
         director.adminPort(), director.stateDir(), director.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
+    Director.AdminAuth auth = director.adminAuth();
+    if (auth.generatedFile() != null) {
+      // vsadm looks in the default state dir by itself; anywhere else it has to be told.
+      boolean found = auth.generatedFile().equals(DirectorConfig.defaultStateDir().resolve(AuthSettings.TOKEN_FILE));
+      out.printf("vsd: admin token %s %s (mode 0600); %s%n", auth.created() ? "generated into" : "in",
+          auth.generatedFile(), found ? "vsadm on this host reads it by default" : "vsadm --token-file " + auth.generatedFile());
+    } else {
+      out.printf("vsd: admin API tokens: %d configured (auth: in the config file, $%s, $%s)%n",
+          cfg.auth().tokens().size(), AuthSettings.ENV_ADMIN, AuthSettings.ENV_READ_ONLY);
+    }
+    if (!isLoopback(cfg.admin().host())) {
+      out.printf("vsd: warning: the admin API listens on %s, beyond this host, in plain HTTP: its tokens can be read "
+          + "on the way; keep it on a trusted network (docs/admin-api.md)%n", cfg.admin());
+    }
     if (demo) {
       out.println("vsd: demo real servers on 127.0.0.1:9001-9003; try:");
       out.println("       curl http://127.0.0.1:8080/      (run it a few times)");
@@ -188,6 +220,15 @@ public final class Main {
     }
     out.println("vsd: stopped");
     return 0;
+  }
+
+  static boolean isLoopback(String host) {
+    try {
+      // An IP literal (ListenAddress admits no names): nothing is resolved.
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String hostForUrl(String host) {

@@ -34,6 +34,7 @@ final class AdminClient {
 
   Response send(String method, String path, String body, String contentType) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+    b.header("Authorization", TestTokens.bearer());
     if (body != null) {
       b.header("Content-Type", contentType);
     }

@@ -110,9 +110,9 @@ class DashboardBrowserTest {
     }
   }
 
-  /** The page's address: the one place to add the admin API's token ({@code #token=...}) once it needs one. */
+  /** The page's address, with the read-only token in its fragment, where the page takes it from. */
   String dashboardUrl() {
-    return "http://127.0.0.1:" + running.director.adminPort() + "/dashboard";
+    return "http://127.0.0.1:" + running.director.adminPort() + "/dashboard#token=" + TestTokens.READ_ONLY;
   }
 
   String service() {

@@ -61,7 +61,9 @@ class DirectorProcessTest {
   record Result(int exit, String out, String err) {}
 
   static Result run(List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(TestTokens.vsadmEnv());
+    Process p = pb.start();
     p.getOutputStream().close();
     var out = p.getInputStream().readAllBytes();
     var err = p.getErrorStream().readAllBytes();
@@ -81,8 +83,10 @@ class DirectorProcessTest {
 
   /** Starts bin/vsd's main class and waits for its "admin API on" line. */
   Process director(Path config, int adminPort) throws Exception {
-    Process p = new ProcessBuilder(java("io.vsd.director.Main", "--config", config.toString(),
-        "--admin", "127.0.0.1:" + adminPort)).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(java("io.vsd.director.Main", "--config", config.toString(),
+        "--admin", "127.0.0.1:" + adminPort)).redirectErrorStream(true);
+    pb.environment().putAll(TestTokens.directorEnv());
+    Process p = pb.start();
     processes.add(p);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

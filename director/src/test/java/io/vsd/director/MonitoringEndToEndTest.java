@@ -98,7 +98,8 @@ class MonitoringEndToEndTest {
 
   BlockingQueue<Event> subscribe(String query) {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/v1/events" + query)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/api/v1/events" + query))
+        .header("Authorization", TestTokens.bearer()).build();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
       assertEquals(200, r.statusCode());
       assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
@@ -173,7 +174,8 @@ class MonitoringEndToEndTest {
   void curlIsARealSsePeer() throws Exception {
     assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Path.of(d, "curl").toFile().canExecute()),
         "curl is not installed");
-    Process curl = new ProcessBuilder("curl", "-sN", "--max-time", "20", base() + "/api/v1/events?topics=config")
+    Process curl = new ProcessBuilder("curl", "-sN", "--max-time", "20", "-H", "Authorization: " + TestTokens.bearer(),
+        base() + "/api/v1/events?topics=config")
         .redirectErrorStream(true).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(curl.getInputStream(), StandardCharsets.UTF_8))) {
       String first = out.readLine();
@@ -203,7 +205,8 @@ class MonitoringEndToEndTest {
     WebSocketClient ws = client.createWebSocketClient(); // kept referenced for the test's length
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-            .setPort(running.director.adminPort()).setURI("/eventbus/websocket"))
+            .setPort(running.director.adminPort()).setURI("/eventbus/websocket")
+            .addHeader("Authorization", TestTokens.bearer()))
         .await(10, TimeUnit.SECONDS);
     socket.handler(b -> frames.add(new JsonObject(b.toString(StandardCharsets.UTF_8))));
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "vsd.health").encode())
@@ -262,7 +265,7 @@ class MonitoringEndToEndTest {
 
   List<Sample> scrape() throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics"))
-            .timeout(java.time.Duration.ofSeconds(5)).build(),
+            .header("Authorization", TestTokens.bearer()).timeout(java.time.Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
@@ -386,7 +389,7 @@ class MonitoringEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-    assertTrue(page.body().contains("new EventSource(\"/api/v1/events\")"));
+    assertTrue(page.body().contains("new EventSource(\"/api/v1/events?access_token=\""));
     assertTrue(!page.body().contains("http://") && !page.body().contains("https://"), "nothing fetched from elsewhere");
     HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base() + "/")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -38,7 +38,8 @@ final class RunningDirector implements AutoCloseable {
 
   /** Starts from {@code configFile}, with the admin API on a free loopback port. */
   static RunningDirector start(Path configFile) throws Exception {
-    DirectorConfig config = ConfigLoader.load(configFile).withOverrides("127.0.0.1:" + freePort(), null, null);
+    DirectorConfig config = ConfigLoader.load(configFile).withOverrides("127.0.0.1:" + freePort(), null, null)
+        .withAuth(TestTokens.settings());
     return new RunningDirector(Director.start(config, true).await(30, TimeUnit.SECONDS));
   }
 

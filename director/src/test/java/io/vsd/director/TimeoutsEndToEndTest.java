@@ -40,7 +40,9 @@ class TimeoutsEndToEndTest {
   Result vsadmWithInput(String stdin, String... args) throws Exception {
     List<String> a = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + running.director.adminPort()));
     a.addAll(List.of(args));
-    Process p = new ProcessBuilder(DirectorProcessTest.java("io.vsd.admin.vsadm.Vsadm", a.toArray(String[]::new))).start();
+    ProcessBuilder pb = new ProcessBuilder(DirectorProcessTest.java("io.vsd.admin.vsadm.Vsadm", a.toArray(String[]::new)));
+    pb.environment().putAll(TestTokens.vsadmEnv());
+    Process p = pb.start();
     try (var in = p.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }

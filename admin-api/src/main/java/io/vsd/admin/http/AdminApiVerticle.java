@@ -38,17 +38,20 @@ public final class AdminApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final JsonObject info;
+  private final AdminTokens tokens;
   private HttpServer server;
   private AppliedVersions applied;
   private StatusMetrics metrics;
 
   /**
-   * @param info what GET /api/v1/info answers (name, version, directorId...)
+   * @param info   what GET /api/v1/info answers (name, version, directorId...)
+   * @param tokens the bearer tokens it accepts; there is no way to run it without any
    */
-  public AdminApiVerticle(String host, int port, JsonObject info) {
+  public AdminApiVerticle(String host, int port, JsonObject info, AdminTokens tokens) {
     this.host = host;
     this.port = port;
     this.info = info.copy();
+    this.tokens = java.util.Objects.requireNonNull(tokens, "tokens");
   }
 
   /** Vert.x's metrics options for a director whose /metrics this verticle serves (docs/monitoring.md). */
@@ -65,6 +68,11 @@ public final class AdminApiVerticle extends VerticleBase {
   public Future<?> start() {
     applied = new AppliedVersions(vertx);
     Router router = Router.router(vertx);
+    // First of all, before any body is read: no route is reachable without a token (AuthHandler says which are).
+    router.route().handler(new AuthHandler(tokens));
+    // Liveness for a container's or a supervisor's probe, which holds no secret: it says no more than that the
+    // listener answers, which a TCP connect tells anyone anyway.
+    router.get("/livez").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
     // The first body handler a request meets reads its body; the batch's comes first, with its own limit.
     router.route("/api/v1/batch").handler(BodyHandler.create(false).setBodyLimit(BATCH_BODY_LIMIT));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));

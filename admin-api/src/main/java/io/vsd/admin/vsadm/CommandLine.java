@@ -40,8 +40,8 @@ final class CommandLine {
         this.addresses = new AddressParser(resolver);
     }
 
-    /** What a command line asks for; {@code server} is null when it has no {@code --server}. */
-    record Invocation(Command command, String server) {
+    /** What a command line asks for; {@code server} and {@code tokenFile} are null when not given. */
+    record Invocation(Command command, String server, String tokenFile) {
     }
 
     /** One switch as it was given: its spelling (for messages) and its value, if it takes one. */
@@ -52,6 +52,7 @@ final class CommandLine {
         Verb verb = null;
         String verbValue = null;
         String server = null;
+        String tokenFile = null;
         Map<Opt, Given> options = new EnumMap<>(Opt.class);
         for (Given given : tokenize(args)) {
             Switch option = given.option();
@@ -66,6 +67,11 @@ final class CommandLine {
                     throw VsadmException.usage("multiple '--server' options specified");
                 }
                 server = given.value();
+            } else if (option == Switch.TOKEN_FILE) {
+                if (tokenFile != null) {
+                    throw VsadmException.usage("multiple '--token-file' options specified");
+                }
+                tokenFile = given.value();
             } else if (option.opt() != null && options.putIfAbsent(option.opt(), given) != null) {
                 throw VsadmException.usage("multiple '%s' options specified", option.opt().ipvsadmName());
             }
@@ -73,7 +79,7 @@ final class CommandLine {
         if (verb == null) {
             if (options.isEmpty()) {
                 // As ipvsadm: no command at all lists the table.
-                return new Invocation(new ListTable(null, new ListFormat(false, true)), server);
+                return new Invocation(new ListTable(null, new ListFormat(false, true)), server, tokenFile);
             }
             throw VsadmException.usage("no command specified (try vsadm -h)");
         }
@@ -82,9 +88,9 @@ final class CommandLine {
             checkListOptions(options);
         }
         if (verb == Verb.SET) {
-            return new Invocation(setTimeouts(verbValue), server);
+            return new Invocation(setTimeouts(verbValue), server, tokenFile);
         }
-        return new Invocation(command(verb, options), server);
+        return new Invocation(command(verb, options), server, tokenFile);
     }
 
     private static List<Given> tokenize(List<String> args) throws VsadmException {

@@ -30,13 +30,15 @@ final class DirectorClient implements AutoCloseable {
     private static final String JSON = "application/json";
 
     private final URI base;
+    private final DirectorToken token;
     // Held for the whole run and closed at its end: an unreferenced HttpClient may shut down mid-request.
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    DirectorClient(URI base) {
+    DirectorClient(URI base, DirectorToken token) {
         this.base = base;
+        this.token = token;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -178,6 +180,9 @@ final class DirectorClient implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", JSON);
+        if (token.header() != null) {
+            request.header("Authorization", token.header());
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -196,6 +201,12 @@ final class DirectorClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw VsadmException.director("interrupted while talking to the director at %s", base);
+        }
+        if (response.statusCode() == 401) {
+            throw VsadmException.director("%s", token.refused(problem(response)));
+        }
+        if (response.statusCode() == 403) {
+            throw VsadmException.director("permission denied: %s", problem(response));
         }
         if (response.statusCode() / 100 != 2) {
             throw VsadmException.director("%s", problem(response));

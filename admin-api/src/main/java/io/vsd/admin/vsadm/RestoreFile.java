@@ -62,6 +62,9 @@ final class RestoreFile {
         if (invocation.server() != null) {
             throw VsadmException.usage("line %d: --server is not allowed in a restore", number);
         }
+        if (invocation.tokenFile() != null) {
+            throw VsadmException.usage("line %d: --token-file is not allowed in a restore", number);
+        }
         return switch (invocation.command()) {
             case Command.AddService c -> c;
             case Command.EditService c -> c;

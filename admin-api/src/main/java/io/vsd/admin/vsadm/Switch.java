@@ -40,6 +40,8 @@ enum Switch {
     SORT("sort", Switch.NO_SHORT, Arg.NONE, null),
     /** vsadm's own: the director's admin API. */
     SERVER("server", Switch.NO_SHORT, Arg.REQUIRED, null),
+    /** vsadm's own: a file holding the admin API's token. */
+    TOKEN_FILE("token-file", Switch.NO_SHORT, Arg.REQUIRED, null),
 
     ZERO("zero", 'Z', Verb.ZERO),
     SAVE("save", 'S', Verb.SAVE),

@@ -38,6 +38,7 @@ public final class Vsadm {
               vsadm --set tcp tcpfin udp
               vsadm -S [-n]
               vsadm -R
+              vsadm --import-keepalived FILE
               vsadm -h
 
             Options:
@@ -68,6 +69,10 @@ public final class Vsadm {
               --restore      -R                   apply ipvsadm rules from stdin, all or none
               --server URL                        the director's admin API (default $VSD_ADMIN,
                                                   else http://127.0.0.1:9900)
+              --token-file FILE                   the admin API's token (default $VSD_TOKEN, else
+                                                  $VSD_TOKEN_FILE, else ~/.local/state/vsd/admin.token)
+              --import-keepalived FILE            print the vsd configuration of a keepalived.conf
+                                                  (docs/keepalived.md)
             """;
 
     private Vsadm() {
@@ -89,6 +94,12 @@ public final class Vsadm {
     /** @param in where {@code -R} reads its rules */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                    Resolver resolver, Duration lookupBudget) {
+        if (args.length > 0 && args[0].equals("--import-keepalived")) {
+            // The converter needs the director's config model: bin/vsadm runs it with the director's classes.
+            err.println(PROGRAM + ": --import-keepalived is run by bin/vsadm with the director's classes"
+                    + " (bin/vsd import-keepalived FILE does the same)");
+            return 2;
+        }
         try {
             CommandLine.Invocation invocation = new CommandLine(resolver).parse(List.of(args));
             switch (invocation.command()) {
@@ -98,12 +109,12 @@ public final class Vsadm {
                 case Command.Restore() -> {
                     // Every line is parsed before the director is asked anything: a bad line changes nothing.
                     List<RestoreFile.Line> lines = RestoreFile.read(in, new CommandLine(resolver));
-                    try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
+                    try (DirectorClient director = client(invocation, env)) {
                         director.batch(lines);
                     }
                 }
                 case Command.ForDirector command -> {
-                    try (DirectorClient director = new DirectorClient(DirectorUrl.choose(invocation.server(), env))) {
+                    try (DirectorClient director = client(invocation, env)) {
                         execute(command, director, resolver, lookupBudget, out, err);
                     }
                 }
@@ -116,6 +127,11 @@ public final class Vsadm {
             // A bug, or an answer vsadm did not foresee: still one line, as every other error.
             return fail(out, err, "internal error: " + e, VsadmException.DIRECTOR);
         }
+    }
+
+    private static DirectorClient client(CommandLine.Invocation invocation, Map<String, String> env) throws VsadmException {
+        return new DirectorClient(DirectorUrl.choose(invocation.server(), env),
+                DirectorToken.choose(invocation.tokenFile(), env));
     }
 
     private static int fail(PrintStream out, PrintStream err, String message, int exitCode) {

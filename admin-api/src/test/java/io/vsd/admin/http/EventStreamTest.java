@@ -27,13 +27,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EventStreamTest {
   Vertx vertx;
+  static final String TOKEN = "event-stream-test-token";
   AdminApiVerticle api;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    api = new AdminApiVerticle("127.0.0.1", 0, new JsonObject().put("directorId", "sse-test"));
+    api = new AdminApiVerticle("127.0.0.1", 0, new JsonObject().put("directorId", "sse-test"),
+        AdminTokens.of(java.util.List.of(new AdminTokens.Token(TOKEN, Role.ADMIN))));
     vertx.deployVerticle(api).await(10, TimeUnit.SECONDS);
   }
 
@@ -44,7 +46,7 @@ class EventStreamTest {
 
   double metric(String name) throws Exception {
     String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.actualPort() + "/metrics"))
-        .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        .header("Authorization", "Bearer " + TOKEN).timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(body);
     assertTrue(m.find(), name + " in " + body);
     return Double.parseDouble(m.group(1));
@@ -55,7 +57,8 @@ class EventStreamTest {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), api.actualPort());
     socket.setReceiveBufferSize(4096);
     OutputStream out = socket.getOutputStream();
-    out.write("GET /api/v1/events?topics=stats HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.write(("GET /api/v1/events?topics=stats HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     InputStream in = socket.getInputStream();
     byte[] head = new byte[64];

@@ -25,6 +25,7 @@ final class FakeDirector implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     FakeDirector() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -53,6 +54,11 @@ final class FakeDirector implements AutoCloseable {
         return this;
     }
 
+    /** The Authorization header of each request, in order ("" for none). */
+    List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -62,6 +68,8 @@ final class FakeDirector implements AutoCloseable {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "" : authorization);
             requests.add(new Request(method, path, exchange.getRequestHeaders().getFirst("Content-Type"), body));
             Answer answer = answers.getOrDefault(method + " " + path, new Answer(404, "application/problem+json",
                     "{\"type\":\"urn:vsd:problem:not-found\",\"title\":\"Not found\",\"status\":404,"

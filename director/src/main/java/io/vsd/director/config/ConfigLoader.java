@@ -37,7 +37,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  static final List<String> TOP_KEYS = List.of("director", "cluster", "services", "timeouts");
+  static final List<String> TOP_KEYS = List.of("director", "cluster", "auth", "services", "timeouts");
 
   /**
    * What the admin API reports but nobody sets. ServiceJson lets them through, so that a service read from
@@ -65,8 +65,11 @@ public final class ConfigLoader {
     return load(file, bytes);
   }
 
-  /** {@link #load(Path)} of bytes already read; {@code file} is only used in messages and for state-dir. */
-  static DirectorConfig load(Path file, byte[] bytes) throws ConfigException {
+  /**
+   * {@link #load(Path)} of bytes already read (or made, as by the keepalived import); {@code file} is only used in
+   * messages and for state-dir.
+   */
+  public static DirectorConfig load(Path file, byte[] bytes) throws ConfigException {
     List<ConfigError> errors = new ArrayList<>();
     String text = decode(file, bytes, errors);
     YamlTree tree = new YamlTree(file, errors);
@@ -80,6 +83,7 @@ public final class ConfigLoader {
     Path baseDir = file.toAbsolutePath().getParent();
     DirectorSection.Settings director = DirectorSection.parse(root.getValue("director"), "/director", baseDir, problems);
     io.vsd.eventbus.cluster.ClusterSettings cluster = ClusterSection.parse(root.getValue("cluster"), "/cluster", problems);
+    AuthSettings auth = AuthSection.parse(root.getValue("auth"), "/auth", problems);
     List<VirtualService> services = services(root.getValue("services"), sources, problems);
     io.vsd.services.model.Timeouts timeouts = root.getValue("timeouts") == null ? io.vsd.services.model.Timeouts.DEFAULT
         : io.vsd.services.model.Timeouts.parseConfig(root.getValue("timeouts"), "/timeouts", problems);
@@ -89,7 +93,7 @@ public final class ConfigLoader {
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
         director.connectTimeout(), director.connectRetries(), director.execChecks(), services, sha256(bytes), cluster,
-        timeouts);
+        auth, timeouts);
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

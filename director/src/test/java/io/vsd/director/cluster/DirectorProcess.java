@@ -90,7 +90,9 @@ final class DirectorProcess implements AutoCloseable {
       args.add(config.toString());
     }
     long began = System.nanoTime();
-    process = new ProcessBuilder(java(jvmOptions, "io.vsd.director.Main", args)).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(java(jvmOptions, "io.vsd.director.Main", args)).redirectErrorStream(true);
+    pb.environment().putAll(io.vsd.director.TestTokens.directorEnv());
+    process = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {

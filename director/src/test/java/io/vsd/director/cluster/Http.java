@@ -27,6 +27,7 @@ final class Http {
 
   Response send(String method, String path, String body, String ifMatch) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    b.header("Authorization", io.vsd.director.TestTokens.bearer());
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

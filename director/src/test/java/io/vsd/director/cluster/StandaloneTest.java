@@ -23,7 +23,8 @@ class StandaloneTest {
   void aStandaloneDirectorStartsNoHazelcast() throws Exception {
     DirectorConfig config = DirectorConfig.defaults()
         .withOverrides("127.0.0.1:" + DirectorProcess.freePort(), dir, "1s")
-        .withClusterOverrides(new DirectorConfig.ClusterOverrides(false, null, null, null, null, "solo"));
+        .withClusterOverrides(new DirectorConfig.ClusterOverrides(false, null, null, null, null, "solo"))
+        .withAuth(io.vsd.director.TestTokens.settings());
     Director director = Director.start(config, false).await(30, TimeUnit.SECONDS);
     try {
       assertFalse(director.vertx().isClustered());
