@@ -8,10 +8,9 @@ package io.vsd.services.scheduler;
  * it ORs together, for every server of the block, a number that is negative when that server <em>may</em> be
  * better than the best so far, and is never positive for one that is strictly better. Only a block whose OR is
  * negative is scanned server by server with the kernel's own rule (the first server, replaced only by a strictly
- * better one, compared by cross-multiplication), up to the first strictly better server; the rest of the block
- * is then tested again against the new best. So the choice is exactly the kernel's, ties included: servers
- * that hold no strictly better one change nothing whatever the test says, and a stretch that holds one is
- * never skipped. With servers in no particular order, the best so far improves about ln(n) times, so most blocks are
+ * better one, compared by cross-multiplication), so the choice is exactly the kernel's, ties included: a block
+ * that holds no strictly better server changes nothing whatever the test says, and a block that does is never
+ * skipped. With servers in no particular order, the best so far improves about ln(n) times, so most blocks are
  * only tested. Worst cases (the ratios falling along the list, or many servers tied with the best) scan every
  * block twice: about the cost of a plain scan plus the tests.
  *
@@ -38,15 +37,12 @@ final class LoadScan {
     int leastLoad = ConnectionCounts.overhead(cells[run]);
     for (int from = 1; from < n && leastLoad > 0; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      int i = from;
-      while (i < to && anyOverheadBelow(cells, run, i, to, leastLoad) < 0) {
-        // up to the first better server, then the rest of the block is tested again against it
-        for (; i < to; i++) {
+      if (anyOverheadBelow(cells, run, from, to, leastLoad) < 0) {
+        for (int i = from; i < to; i++) {
           int load = ConnectionCounts.overhead(cells[run + i]);
           if (load < leastLoad) {
-            least = i++;
+            least = i;
             leastLoad = load;
-            break;
           }
         }
       }
@@ -74,18 +70,18 @@ final class LoadScan {
     // a load of 0 cannot be beaten: the first idle server is the choice
     for (int from = 1; from < n && leastLoad > 0; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      int i = from;
-      while (i < to && leastLoad > 0 && anyOverheadAtMost(cells, run, weights, i, to, scale) < 0) {
-        // the kernel's rule up to the first strictly better server; the rest of the block is tested again
-        for (; i < to; i++) {
+      if (anyOverheadAtMost(cells, run, weights, from, to, scale) < 0) {
+        int before = least;
+        for (int i = from; i < to; i++) {
           long load = ConnectionCounts.overhead(cells[run + i]);
           if (leastLoad * weights[i] > load * leastWeight) {
-            least = i++;
+            least = i;
             leastLoad = load;
-            leastWeight = weights[least];
-            scale = scale(leastLoad, leastWeight);
-            break;
+            leastWeight = weights[i];
           }
+        }
+        if (least != before) {
+          scale = scale(leastLoad, leastWeight);
         }
       }
     }
@@ -113,23 +109,24 @@ final class LoadScan {
     int scale = scale(leastLoad, leastWeight);
     for (int from = 1; from < n; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      int i = from;
-      while (i < to && (firstIdle
-          ? anyIdleOrDelayAtMost(cells, run, weights, i, to, scale)
-          : anyDelayAtMost(cells, run, weights, i, to, scale)) < 0) {
-        // the kernel's rule up to the first strictly better server; the rest of the block is tested again
-        for (; i < to; i++) {
+      long any = firstIdle
+          ? anyIdleOrDelayAtMost(cells, run, weights, from, to, scale)
+          : anyDelayAtMost(cells, run, weights, from, to, scale);
+      if (any < 0) {
+        int before = least;
+        for (int i = from; i < to; i++) {
           long load = ConnectionCounts.activePlusOne(cells[run + i]);
           if (firstIdle && load == 1) {
-            return i; // the servers before held no idle one, or a test would have sent us there
+            return i; // the blocks before held no idle server, or the test would have sent us there
           }
           if (leastLoad * weights[i] > load * leastWeight) {
-            least = i++;
+            least = i;
             leastLoad = load;
-            leastWeight = weights[least];
-            scale = scale(leastLoad, leastWeight);
-            break;
+            leastWeight = weights[i];
           }
+        }
+        if (least != before) {
+          scale = scale(leastLoad, leastWeight);
         }
       }
     }
