@@ -11,8 +11,8 @@ package io.vsd.services.scheduler;
  * better one, compared by cross-multiplication), so the choice is exactly the kernel's, ties included: a block
  * that holds no strictly better server changes nothing whatever the test says, and a block that does is never
  * skipped. With servers in no particular order, the best so far improves about ln(n) times, so most blocks are
- * only tested. Worst cases (the ratios falling along the list, or many servers tied with the best) scan every
- * block twice: about the cost of a plain scan plus the tests.
+ * only tested. In the worst cases (the ratios falling along the list, or many servers tied with the best) every
+ * block is tested and then scanned: about the cost of a plain scan plus the tests.
  *
  * <p>The slab is read with plain reads: a pick orders nothing by a count, so it needs only a fresh, whole word,
  * which a plain read of a 64-bit array element gives on the 64-bit JVMs we run on (HotSpot never splits one);
