@@ -15,9 +15,10 @@ import io.vsd.services.routing.RoutingTable;
  *
  * @param connections every open client socket and real-server socket, for drain
  * @param stats       the traffic counters of every service and real server
+ * @param table       the live connections per event loop, and their idle timeouts
  */
 record Forwarding(RoutingTable routing, DataPlaneOptions options, ChannelFactory<? extends Channel> channels,
-                  ChannelGroup connections, TrafficStats stats) {
+                  ChannelGroup connections, TrafficStats stats, ConnectionTable table) {
 
   /** A connect to a real server, on the client socket's event loop, with our options. */
   Bootstrap bootstrap(EventLoop loop, ChannelHandler handler) {

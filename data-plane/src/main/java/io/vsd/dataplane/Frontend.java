@@ -74,6 +74,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   private long copied;
   /** Both directions are spliced (docs/architecture.md, "How a connection flows"). */
   private boolean splicing;
+  /** This connection in its event loop's connection table: the listing and the idle timeouts. */
+  private ConnectionTable.Tracked tracked;
 
   /** After a write to the real server: read the client again. After one to the client: read the real server. */
   private final ChannelFutureListener readInbound = f -> resume(f, inbound);
@@ -106,6 +108,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       inbound.close();
       return;
     }
+    tracked = forwarding.table().track(this, inbound, key);
     pick = new PickContext((InetSocketAddress) inbound.remoteAddress(), (InetSocketAddress) inbound.localAddress());
     retriesLeft = forwarding.options().connectRetries();
     pickLatency = forwarding.stats().picks(key, route.service().scheduler());
@@ -175,6 +178,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       ch.close();
       return;
     }
+    tracked.established();
     TrafficStats.ServiceCounters counters = forwarding.stats().service(key);
     serviceCounters = counters.total();
     serverCounters = forwarding.stats().server(counters, d.server().endpoint());
@@ -195,6 +199,11 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     }
     inbound.read();
     outbound.read();
+  }
+
+  /** The real server this connection is made to (or being connected to); null before the first pick. */
+  Destination destination() {
+    return destination;
   }
 
   // ---- client socket events ----
@@ -249,6 +258,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   // ---- real-server socket events (from Backend) ----
 
   void backendRead(Object msg) {
+    tracked.touch();
     if (!exchanged) {
       exchanged = true;
       destination.reportSuccess();
@@ -285,6 +295,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     if (!splicing) {
       return; // copying: channelRead and backendRead count
     }
+    tracked.touch(); // spliced bytes are activity too: the idle timeouts must see them
     exchanged = true;
     if (fromClient) {
       serviceCounters.in(bytes);
@@ -305,6 +316,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
   /** A read from the client: an "in packet" of the service and of the real server. */
   private void countIn(Object msg) {
+    tracked.touch();
     if (serviceCounters != null && msg instanceof ByteBuf b) {
       serviceCounters.in(b.readableBytes());
       serverCounters.in(b.readableBytes());
@@ -373,6 +385,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /** {@code from} sent FIN: pass it on once everything it sent before has been written to the other side. */
   private void inputShut(Channel from) {
     exchanged = true;
+    tracked.finFrom(from == inbound);
     if (!halfClosed) {
       halfClosed = true;
       destination.connectionHalfClosed();

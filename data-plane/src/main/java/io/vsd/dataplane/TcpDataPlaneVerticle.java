@@ -97,8 +97,10 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   public Future<?> start() {
     vx = (VertxInternal) vertx;
     transport = vx.transport();
+    ConnectionTable table = new ConnectionTable(vx.nettyEventLoopGroup(), routing, options);
     forwarding = new Forwarding(routing, options, outboundChannels.apply(transport.channelFactory(false)),
-        new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE), stats);
+        new DefaultChannelGroup("vsd-tcp-connections", ImmediateEventExecutor.INSTANCE), stats, table);
+    table.start();
     estimateTimer = vertx.setPeriodic(Counters.ESTIMATE_INTERVAL_MS, id -> stats.estimate());
     // Listen before reading the current snapshot, so that no change falls between the two.
     MessageConsumer<Object> changes = vertx.eventBus().localConsumer(Addresses.ROUTING, m -> applyCurrent());
@@ -109,7 +111,10 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       stats.zero(service == null ? null : ServiceKey.parse(service));
       m.reply(new JsonObject());
     });
-    return Future.all(changes.completion(), status.completion(), zero.completion()).compose(v -> applyCurrent());
+    MessageConsumer<Object> connections = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_CONNECTIONS,
+        m -> listConnections(m));
+    return Future.all(changes.completion(), status.completion(), zero.completion(), connections.completion())
+        .compose(v -> applyCurrent());
   }
 
   /** Stops accepting at once, then lets open connections finish, for at most the drain timeout. */
@@ -119,7 +124,31 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
     vertx.cancelTimer(estimateTimer);
     return applying
         .transform(ar -> closeListeners())
-        .compose(v -> drain());
+        .compose(v -> drain())
+        .onComplete(ar -> forwarding.table().stop());
+  }
+
+  /** The largest listing asked for at once: a bound on the reply's size. */
+  static final int MAX_LIST = 100_000;
+
+  /** vsadm -L -c: the live connections, gathered from every event loop without blocking any. */
+  private void listConnections(io.vertx.core.eventbus.Message<Object> m) {
+    JsonObject body = m.body() instanceof JsonObject b ? b : new JsonObject();
+    ServiceKey service;
+    try {
+      service = body.getString("service") == null ? null : ServiceKey.parse(body.getString("service"));
+    } catch (IllegalArgumentException e) {
+      m.fail(400, "service: " + e.getMessage());
+      return;
+    }
+    int limit = Math.max(0, Math.min(MAX_LIST, body.getInteger("limit", MAX_LIST)));
+    forwarding.table().list(service, limit, context()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+      } else {
+        m.fail(500, String.valueOf(ar.cause()));
+      }
+    });
   }
 
   // ---- listeners ----

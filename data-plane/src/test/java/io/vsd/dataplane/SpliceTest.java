@@ -4,6 +4,7 @@ import static io.vsd.dataplane.TestBackend.connect;
 import static io.vsd.dataplane.TestBackend.freePort;
 import static io.vsd.dataplane.TestDirector.addService;
 import static io.vsd.dataplane.TestDirector.server;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,6 +201,34 @@ class SpliceTest {
       assertEquals(total, server.getLong("inBytes"));
       assertEquals(total, server.getLong("outBytes"));
       d.awaitCounts(service, echo.address(), 0, 0);
+    }
+  }
+
+  /**
+   * With a 1 s idle timeout (ipvsadm --set), a connection whose bytes are spliced, so that no read passes through
+   * the pipeline, is still busy: it moves 64 KiB every 300 ms for 2.4 s and must stay open.
+   */
+  @org.junit.jupiter.api.Test
+  void aSplicedConnectionThatMovesBytesIsNotIdle() throws Exception {
+    try (TestBackend echo = TestBackend.echo(V4);
+         TestDirector d = TestDirector.start(options(true))) {
+      int port = freePort(V4);
+      d.change(addService("127.0.0.1:" + port, "rr", server(echo.address())));
+      d.change(new JsonObject().put("action", io.vsd.eventbus.TableCommands.SET_TIMEOUTS)
+          .put("body", new JsonObject().put("tcp", 1).put("tcpfin", 120).put("udp", 300)));
+      long pipesBefore = pipes();
+      try (Socket s = connect(V4, port)) {
+        byte[] chunk = new byte[CHUNK];
+        for (int i = 0; i < 10; i++) {
+          new SplittableRandom(i).nextBytes(chunk);
+          s.getOutputStream().write(chunk);
+          assertArrayEquals(chunk, s.getInputStream().readNBytes(CHUNK), "echo " + i);
+          if (i == 1) {
+            assertTrue(pipes() >= pipesBefore + 4, "the connection should splice after 128 KiB");
+          }
+          Thread.sleep(300);
+        }
+      }
     }
   }
 

@@ -112,7 +112,8 @@ public final class Director {
     ReplicatedTable mine = saved
         .map(s -> ReplicatedTable.fromJson(s.table(), s.history(), config.id(), 0))
         .orElse(ReplicatedTable.of(ServiceTable.EMPTY, config.id()));
-    ReplicatedTable seed = saved.isPresent() ? mine : ReplicatedTable.of(stamped(1, config.services()), config.id());
+    ReplicatedTable seed = saved.isPresent() ? mine : ReplicatedTable.of(stamped(1, config.services())
+        .withTimeouts(config.timeouts().withVersion(1)), config.id());
     String seedName = saved.isPresent() ? "this director's saved table"
         : fromFile && !config.services().isEmpty() ? "the config file" : "an empty table";
     return ClusterMember.start(config.cluster(), config.id(), vertxOptions(config))
@@ -170,7 +171,7 @@ public final class Director {
       return new StartupTable(saved.get().table(), "the saved table in " + stateDir.resolve(StateFile.NAME));
     }
     long version = saved.map(s -> s.table().version() + 1).orElse(1L);
-    ServiceTable table = stamped(version, config.services());
+    ServiceTable table = stamped(version, config.services()).withTimeouts(config.timeouts().withVersion(version));
     String reason = !fromFile ? "an empty table"
         : saved.isPresent() ? "the config file, which changed since the saved table was written" : "the config file";
     return new StartupTable(table, reason);

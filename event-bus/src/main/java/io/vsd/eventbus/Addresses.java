@@ -30,6 +30,12 @@ public final class Addresses {
    * {@code {"service": "tcp/10.0.0.1:80"}}, one service's and its real servers'. The reply is {@code {}}.
    */
   public static final String DATA_PLANE_ZERO = "vsd.dataplane.zero";
+  /**
+   * Local request/reply: the data plane's live connections (vsadm -L -c). The request is
+   * {@code {"service": "tcp/10.0.0.1:80", "limit": N}}, both optional; the reply is
+   * {@code {"connections": [...], "total": N, "truncated": bool}} (docs/event-bus.md).
+   */
+  public static final String DATA_PLANE_CONNECTIONS = "vsd.dataplane.connections";
   /** Local request/reply: the health verticle's view of every checked real server (docs/event-bus.md). */
   public static final String HEALTH_STATUS = "vsd.health.status";
   /** Local publish: the data plane took a real server out after consecutive connect failures (passive detection). */

@@ -7,14 +7,16 @@ import io.vertx.core.json.JsonObject;
  *
  * @param version the table version this change produced; versions only grow
  * @param kind    what happened
- * @param service the service key ("tcp/10.0.0.1:80"), or null for {@link Kind#CLEARED}
- * @param state   the service as it is after the change (docs/admin-api.md's Service), or null when it is gone
+ * @param service the service key ("tcp/10.0.0.1:80"), or null for {@link Kind#CLEARED} and
+ *                {@link Kind#TIMEOUTS_CHANGED}
+ * @param state   the service as it is after the change (docs/admin-api.md's Service), or null when it is gone;
+ *                for {@link Kind#TIMEOUTS_CHANGED} the timeouts ({@code {"tcp","tcpfin","udp","version"}})
  * @param origin  the director that made the change
  * @param time    epoch milliseconds when the change was made
  */
 public record ConfigChange(long version, Kind kind, String service, JsonObject state, String origin, long time) {
 
-  public enum Kind { SERVICE_ADDED, SERVICE_EDITED, SERVICE_DELETED, SERVERS_CHANGED, CLEARED, LOADED }
+  public enum Kind { SERVICE_ADDED, SERVICE_EDITED, SERVICE_DELETED, SERVERS_CHANGED, CLEARED, LOADED, TIMEOUTS_CHANGED }
 
   public JsonObject toJson() {
     return new JsonObject()

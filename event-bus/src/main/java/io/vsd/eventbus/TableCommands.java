@@ -19,6 +19,12 @@ public final class TableCommands {
   public static final String EDIT_SERVER = "edit-server";
   public static final String DELETE_SERVER = "delete-server";
   /**
+   * ipvsadm --set: {@code {"action": "set-timeouts", "body": {"tcp": N, "tcpfin": N, "udp": N}}}, each field
+   * optional, 0 or absent keeping the current value. The reply's result is the timeouts after the change. The
+   * timeouts are read with {@link #LIST} (the table's "timeouts").
+   */
+  public static final String SET_TIMEOUTS = "set-timeouts";
+  /**
    * Several write commands applied all-or-nothing (vsadm -R): {@code {"action": "batch", "operations": [command,
    * ...]}}, each operation a command as above, optionally with {@code "line"} (named in a refusal). The reply's
    * result is {@code {"version": N, "operations": n}}.

@@ -146,7 +146,7 @@ public final class HealthProbeVerticle extends VerticleBase implements Probe.Eve
     switch (change.kind()) {
       case CLEARED -> new ArrayList<>(subscriptions.keySet()).forEach(k -> unsubscribeAll(k));
       case SERVICE_DELETED -> unsubscribeAll(ServiceKey.parse(change.service()));
-      case LOADED -> { }
+      case LOADED, TIMEOUTS_CHANGED -> { }
       default -> sync(ServiceJson.fromJson(change.state()));
     }
     version = change.version();

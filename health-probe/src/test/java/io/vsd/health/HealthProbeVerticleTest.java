@@ -225,13 +225,13 @@ class HealthProbeVerticleTest {
   void agentWeightsArePublished() throws Exception {
     TestServer agent = server(TestServer.says("up 50%\n"));
     service(8086, "{\"type\":\"agent\",\"interval\":\"50ms\",\"timeout\":\"1s\"}", agent.address());
-    Seen half = await(e -> e.kind().equals(HealthEvent.KIND_WEIGHT) && Integer.valueOf(50).equals(e.weightPercent()), 2000);
+    Seen half = await(e -> e.kind().equals(HealthEvent.KIND_WEIGHT) && Integer.valueOf(50).equals(e.weightPercent()), 10000);
     assertNotNull(half, events + " " + status().encodePrettily());
     assertEquals("up", half.event().newState());
     agent.behave(TestServer.says("weight:9\n"));
-    assertNotNull(await(e -> Integer.valueOf(9).equals(e.weight()) && e.weightPercent() == null, 2000));
+    assertNotNull(await(e -> Integer.valueOf(9).equals(e.weight()) && e.weightPercent() == null, 10000));
     agent.behave(TestServer.says("maint\n"));
-    assertNotNull(await(transition(agent.address(), "down"), 2000));
+    assertNotNull(await(transition(agent.address(), "down"), 10000));
   }
 
   @Test

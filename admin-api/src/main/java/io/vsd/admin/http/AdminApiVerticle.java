@@ -87,6 +87,11 @@ public final class AdminApiVerticle extends VerticleBase {
 
     router.post("/api/v1/batch").handler(ctx -> withBody(ctx, body -> batch(ctx, body)));
 
+    router.get("/api/v1/timeouts").handler(this::getTimeouts);
+    router.put("/api/v1/timeouts").handler(ctx -> withBody(ctx, body ->
+        change(ctx, command(TableCommands.SET_TIMEOUTS, null, null, body), 200)));
+    router.get("/api/v1/connections").handler(this::listConnections);
+
     router.post("/api/v1/stats/zero").handler(ctx -> zero(ctx, null));
     router.post(SERVICE + "/stats/zero").handler(ctx -> zero(ctx, serviceKey(ctx)));
 
@@ -428,6 +433,69 @@ public final class AdminApiVerticle extends VerticleBase {
       out.put(f, live == null ? 0L : live.getLong(f, 0L));
     }
     return out;
+  }
+
+  /** ipvsadm -L --timeout: the table's timeouts; the ETag is the version that set them. */
+  private void getTimeouts(RoutingContext ctx) {
+    table(new JsonObject().put("action", TableCommands.LIST)).onSuccess(reply -> {
+      if (!reply.getBoolean("ok", false)) {
+        ProblemResponse.refusal(ctx, reply);
+        return;
+      }
+      JsonObject timeouts = reply.getJsonObject("result").getJsonObject("timeouts");
+      ctx.response().putHeader("ETag", etag(timeouts.getLong("version", 0L)));
+      json(ctx, 200, timeouts);
+    }).onFailure(ctx::fail);
+  }
+
+  /** The default and largest number of connections one listing returns. */
+  static final int CONNECTIONS_DEFAULT_LIMIT = 10_000;
+  static final int CONNECTIONS_MAX_LIMIT = 100_000;
+
+  /**
+   * ipvsadm -L -c: this director's live connections, from the data plane, of every service or of
+   * {@code ?service=tcp/10.0.0.1:80}, at most {@code ?limit=N}; "truncated" says when some were left out.
+   */
+  private void listConnections(RoutingContext ctx) {
+    java.util.List<String> limits = ctx.queryParam("limit");
+    int limit = CONNECTIONS_DEFAULT_LIMIT;
+    if (!limits.isEmpty()) {
+      String text = limits.getFirst();
+      if (!text.matches("\\d{1,6}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > CONNECTIONS_MAX_LIMIT) {
+        ProblemResponse.send(ctx, 400, "validation", "Invalid request", "limit must be a whole number from 1 to "
+            + CONNECTIONS_MAX_LIMIT + ", got \"" + text + "\"", new JsonArray().add(new JsonObject()
+            .put("pointer", "/limit").put("detail", "a whole number from 1 to " + CONNECTIONS_MAX_LIMIT)));
+        return;
+      }
+      limit = Integer.parseInt(text);
+    }
+    for (String name : ctx.queryParams().names()) {
+      if (!name.equals("limit") && !name.equals("service")) {
+        ProblemResponse.send(ctx, 400, "validation", "Invalid request", "unknown query parameter \"" + name
+            + "\"; the connection list takes service and limit");
+        return;
+      }
+    }
+    String service = ctx.queryParams().get("service");
+    int max = limit;
+    Future<JsonObject> known = service == null ? Future.succeededFuture(new JsonObject().put("ok", true))
+        : table(command(TableCommands.GET_SERVICE, service, null, null));
+    known.onSuccess(reply -> {
+      if (!reply.getBoolean("ok", false)) {
+        ProblemResponse.refusal(ctx, reply);
+        return;
+      }
+      JsonObject request = new JsonObject().put("limit", max);
+      if (service != null) {
+        JsonObject s = reply.getJsonObject("result");
+        request.put("service", s.getString("protocol") + "/" + s.getString("address"));
+      }
+      vertx.eventBus().<JsonObject>request(Addresses.DATA_PLANE_CONNECTIONS, request)
+          .map(Message::body)
+          // No data plane on this director: no connection.
+          .otherwise(e -> new JsonObject().put("connections", new JsonArray()).put("total", 0).put("truncated", false))
+          .onSuccess(list -> json(ctx, 200, list.put("limit", max)));
+    }).onFailure(ctx::fail);
   }
 
   /** ipvsadm -Z: zeroes this director's counters, of every service or of one (404 when there is no such service). */

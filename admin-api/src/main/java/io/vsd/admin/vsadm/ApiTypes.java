@@ -56,6 +56,17 @@ final class ApiTypes {
     }
 
     /** {@code GET /api/v1/info}. */
+    /** GET /api/v1/timeouts. */
+    record Timeouts(int tcp, int tcpfin, int udp) {
+    }
+
+    /** GET /api/v1/connections. */
+    record Connections(List<Connection> connections, long total, boolean truncated) {
+    }
+
+    record Connection(String protocol, String source, String virtual, String destination, String state, long expires) {
+    }
+
     record Info(String name, String version, String directorId, int connectionTableSize) {
     }
 

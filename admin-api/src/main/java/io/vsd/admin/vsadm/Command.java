@@ -76,6 +76,18 @@ sealed interface Command {
     record Restore() implements ForDirector {
     }
 
+    /** {@code --set tcp tcpfin udp}: seconds; 0 keeps a timeout as it is. */
+    record SetTimeouts(int tcp, int tcpfin, int udp) implements ForDirector {
+    }
+
+    /** {@code -L --timeout}. */
+    record ListTimeouts() implements ForDirector {
+    }
+
+    /** {@code -L -c [-n] [--persistent-conn]}: the connection list. */
+    record ListConnections(boolean numeric, boolean persistentConn) implements ForDirector {
+    }
+
     /** {@code -Z [service]}: zero the counters of every service, or of one. */
     record Zero(ServiceKey service) implements ForDirector {
     }

@@ -31,6 +31,8 @@ import java.util.Optional;
 final class CommandLine {
     /** ipvsadm's MAX_TIMEOUT: 31 days. */
     static final int MAX_PERSISTENCE_TIMEOUT = 86400 * 31;
+    /** --set's three words, held as one value: a character no argument word can hold. */
+    private static final String SET_SEPARATOR = "\u0000";
 
     private final AddressParser addresses;
 
@@ -48,6 +50,7 @@ final class CommandLine {
 
     Invocation parse(List<String> args) throws VsadmException {
         Verb verb = null;
+        String verbValue = null;
         String server = null;
         String tokenFile = null;
         Map<Opt, Given> options = new EnumMap<>(Opt.class);
@@ -58,6 +61,7 @@ final class CommandLine {
                     throw VsadmException.usage("multiple commands specified");
                 }
                 verb = option.verb();
+                verbValue = given.value();
             } else if (option == Switch.SERVER) {
                 if (server != null) {
                     throw VsadmException.usage("multiple '--server' options specified");
@@ -80,6 +84,12 @@ final class CommandLine {
             throw VsadmException.usage("no command specified (try vsadm -h)");
         }
         checkOptions(verb, options);
+        if (verb == Verb.LIST) {
+            checkListOptions(options);
+        }
+        if (verb == Verb.SET) {
+            return new Invocation(setTimeouts(verbValue), server, tokenFile);
+        }
         return new Invocation(command(verb, options), server, tokenFile);
     }
 
@@ -100,7 +110,13 @@ final class CommandLine {
                 if (option.arg() == Switch.Arg.NONE && value != null) {
                     throw VsadmException.usage("option %s takes no value", spelled);
                 }
-                if (value == null && takesNext(option, args, i)) {
+                if (option.arg() == Switch.Arg.THREE) {
+                    if (value != null || i + 3 >= args.size()) {
+                        throw VsadmException.usage("--set option requires 3 timeout values");
+                    }
+                    value = String.join(SET_SEPARATOR, args.subList(i + 1, i + 4));
+                    i += 3;
+                } else if (value == null && takesNext(option, args, i)) {
                     value = next(args, ++i, spelled);
                 }
                 given.add(new Given(option, spelled, value));
@@ -168,6 +184,37 @@ final class CommandLine {
         }
     }
 
+    /** {@code --set tcp tcpfin udp}: each 0..MAX_TIMEOUT, as ipvsadm's parse_timeout takes them. */
+    private static Command setTimeouts(String words) throws VsadmException {
+        String[] w = words.split(SET_SEPARATOR, -1);
+        String error = "invalid timeout value `%s' specified";
+        return new Command.SetTimeouts(number(w[0], 0, MAX_PERSISTENCE_TIMEOUT, error),
+                number(w[1], 0, MAX_PERSISTENCE_TIMEOUT, error), number(w[2], 0, MAX_PERSISTENCE_TIMEOUT, error));
+    }
+
+    /**
+     * ipvsadm's '1' options of the list command: -c, a service and --timeout exclude each other (named in
+     * ipvsadm's optnames order), and -c or --timeout go with none of --stats, --rate, --thresholds.
+     */
+    private static void checkListOptions(Map<Opt, Given> options) throws VsadmException {
+        Opt first = null;
+        for (Opt opt : List.of(Opt.CONNECTION, Opt.SERVICE, Opt.TIMEOUT)) {
+            if (options.containsKey(opt)) {
+                if (first != null) {
+                    throw VsadmException.usage("The option '%s' conflicts with '%s' option in the '%s' command",
+                            opt.ipvsadmName(), first.ipvsadmName(), Verb.LIST.ipvsadmName());
+                }
+                first = opt;
+            }
+        }
+        boolean counters = options.containsKey(Opt.STATS) || options.containsKey(Opt.RATE)
+                || options.containsKey(Opt.THRESHOLDS);
+        if ((options.containsKey(Opt.CONNECTION) || options.containsKey(Opt.TIMEOUT)) && counters
+                || options.containsKey(Opt.TIMEOUT) && options.containsKey(Opt.PERSISTENT_CONN)) {
+            throw VsadmException.usage("options conflicts in the list command");
+        }
+    }
+
     private Command command(Verb verb, Map<Opt, Given> options) throws VsadmException {
         ServiceKey service = options.containsKey(Opt.SERVICE) ? service(options.get(Opt.SERVICE)) : null;
         return switch (verb) {
@@ -175,7 +222,10 @@ final class CommandLine {
             case EDIT_SERVICE -> new EditService(service, serviceAttributes(service, options));
             case DELETE_SERVICE -> new DeleteService(service);
             case CLEAR -> new Clear();
-            case LIST -> new ListTable(service,
+            case LIST -> options.containsKey(Opt.CONNECTION)
+                    ? new Command.ListConnections(options.containsKey(Opt.NUMERIC), options.containsKey(Opt.PERSISTENT_CONN))
+                    : options.containsKey(Opt.TIMEOUT) ? new Command.ListTimeouts()
+                    : new ListTable(service,
                     new ListFormat(options.containsKey(Opt.NUMERIC), !options.containsKey(Opt.NOSORT),
                             // ipvsadm's print_title tests --stats, --rate, --thresholds, --persistent-conn in this order.
                             options.containsKey(Opt.STATS) ? Command.Columns.STATS
@@ -189,6 +239,7 @@ final class CommandLine {
             case EDIT_SERVER -> new EditServer(service, realServer(service, options));
             case DELETE_SERVER -> new DeleteServer(service, realServerAddress(service, options.get(Opt.REAL_SERVER)));
             case SAVE -> new Command.Save(options.containsKey(Opt.NUMERIC));
+            case SET -> throw new IllegalStateException("--set is made in parse");
             case RESTORE -> new Command.Restore();
             case HELP -> new Help();
             case VERSION -> new Version();

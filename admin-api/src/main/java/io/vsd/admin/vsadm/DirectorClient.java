@@ -90,6 +90,25 @@ final class DirectorClient implements AutoCloseable {
         send("POST", (service == null ? "/api/v1" : service.path()) + "/stats/zero", null);
     }
 
+    /** {@code -L --timeout}. */
+    ApiTypes.Timeouts timeouts() throws VsadmException {
+        return read(send("GET", "/api/v1/timeouts", null), ApiTypes.Timeouts.class);
+    }
+
+    /** {@code --set tcp tcpfin udp}: 0 keeps a value as it is, as the API takes it. */
+    void setTimeouts(Command.SetTimeouts timeouts) throws VsadmException {
+        send("PUT", "/api/v1/timeouts", timeoutsBody(timeouts));
+    }
+
+    /** {@code -L -c}: at most {@code limit} of this director's connections. */
+    ApiTypes.Connections connections(int limit) throws VsadmException {
+        return read(send("GET", "/api/v1/connections?limit=" + limit, null), ApiTypes.Connections.class);
+    }
+
+    private ObjectNode timeoutsBody(Command.SetTimeouts t) {
+        return json.createObjectNode().put("tcp", t.tcp()).put("tcpfin", t.tcpfin()).put("udp", t.udp());
+    }
+
     /** {@code -R}: every change in one request, which the director applies all or none. */
     void batch(java.util.List<RestoreFile.Line> lines) throws VsadmException {
         ObjectNode body = json.createObjectNode();
@@ -116,6 +135,7 @@ final class DirectorClient implements AutoCloseable {
                     .put("service", tableKey(service)).put("server", server.address().text()).set("body", serverBody(server));
             case Command.DeleteServer(var service, var server) -> op.put("action", "delete-server")
                     .put("service", tableKey(service)).put("server", server.text());
+            case Command.SetTimeouts t -> op.put("action", "set-timeouts").set("body", timeoutsBody(t));
             default -> throw new IllegalArgumentException("not a change: " + command);
         }
         return op;

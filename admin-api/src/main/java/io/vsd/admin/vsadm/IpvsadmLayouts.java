@@ -86,6 +86,30 @@ final class IpvsadmLayouts {
     /** ... and a real server's rule: {@code -S} saves neither -x nor -y. */
     static final String RULE_SERVER = "-a %s -r %s %s -w %d";
 
+    /** list_timeout: {@code -L --timeout}. */
+    static final String TIMEOUT = "Timeout (tcp tcpfin udp): %d %d %d";
+
+    /** list_conn: {@code -L -c}, its first line and column titles ... */
+    static final String CONNECTIONS_HEADER = "IPVS connection entries";
+    static final String CONNECTIONS_TITLE = "pro expire %-11s %-18s %-18s %s".formatted(
+            "state", "source", "virtual", "destination");
+    /** ... with --persistent-conn, two more columns (a persistence engine's; vsd has none, so rows stay short). */
+    static final String CONNECTIONS_TITLE_PERSISTENT = "pro expire %-11s %-18s %-18s %-18s %-16s %s".formatted(
+            "state", "source", "virtual", "destination", "pe name", "pe_data");
+    /** print_conn: a connection; expire is {@code %02d:%02d}, minutes and seconds. */
+    static final String CONNECTION = "%-3s %-6s %-11s %-18s %-18s %s";
+    static final String CONNECTION_EXPIRE = "%02d:%02d";
+
+    static String timeouts(int tcp, int tcpfin, int udp) {
+        return TIMEOUT.formatted(tcp, tcpfin, udp);
+    }
+
+    static String connection(String protocol, long expireSeconds, String state, String source, String virtual,
+                             String destination) {
+        return CONNECTION.formatted(protocol, CONNECTION_EXPIRE.formatted(expireSeconds / 60, expireSeconds % 60), state,
+                source, virtual, destination);
+    }
+
     /** A virtual service as {@code -L} prints it; {@code persistenceTimeout} is 0 when not persistent. */
     record ServiceRow(Protocol protocol, String name, boolean ipv6, String scheduler, List<String> schedFlags,
                       long persistenceTimeout, String netmask, boolean ops) {

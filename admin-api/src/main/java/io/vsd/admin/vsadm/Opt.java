@@ -3,6 +3,7 @@ package io.vsd.admin.vsadm;
 /** The options a command may take, named as ipvsadm's optnames[] names them in its error messages. */
 enum Opt {
     NUMERIC("numeric"),
+    CONNECTION("connection"),
     SERVICE("service-address"),
     SCHEDULER("scheduler"),
     PERSISTENT("persistent"),
@@ -12,6 +13,7 @@ enum Opt {
     WEIGHT("weight"),
     U_THRESHOLD("u-threshold"),
     L_THRESHOLD("l-threshold"),
+    TIMEOUT("timeout"),
     NOSORT("nosort"),
     THRESHOLDS("thresholds"),
     PERSISTENT_CONN("persistent-conn"),

@@ -73,7 +73,8 @@ final class RestoreFile {
             case Command.AddServer c -> c;
             case Command.EditServer c -> c;
             case Command.DeleteServer c -> c;
-            default -> throw VsadmException.usage("line %d: only changes (-A -E -D -C -a -e -d) can be restored: %s",
+            case Command.SetTimeouts c -> c;
+            default -> throw VsadmException.usage("line %d: only changes (-A -E -D -C -a -e -d --set) can be restored: %s",
                     number, trimmed);
         };
     }

@@ -46,13 +46,14 @@ enum Switch {
     ZERO("zero", 'Z', Verb.ZERO),
     SAVE("save", 'S', Verb.SAVE),
     RESTORE("restore", 'R', Verb.RESTORE),
-    SET("set", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
-    CONNECTION("connection", 'c', Support.NOT_YET, Arg.NONE),
+    /** {@code --set tcp tcpfin udp}: takes the three words after it (ipvsadm reads them as leftover arguments). */
+    SET("set", Switch.NO_SHORT, Arg.THREE, Verb.SET, null, Support.YES),
+    CONNECTION("connection", 'c', Arg.NONE, Opt.CONNECTION),
     STATS("stats", Switch.NO_SHORT, Arg.NONE, Opt.STATS),
     RATE("rate", Switch.NO_SHORT, Arg.NONE, Opt.RATE),
     THRESHOLDS("thresholds", Switch.NO_SHORT, Arg.NONE, Opt.THRESHOLDS),
     PERSISTENT_CONN("persistent-conn", Switch.NO_SHORT, Arg.NONE, Opt.PERSISTENT_CONN),
-    TIMEOUT("timeout", Switch.NO_SHORT, Support.NOT_YET, Arg.NONE),
+    TIMEOUT("timeout", Switch.NO_SHORT, Arg.NONE, Opt.TIMEOUT),
     EXACT("exact", 'X', Arg.NONE, Opt.EXACT),
     PE("pe", Switch.NO_SHORT, Support.NOT_YET, Arg.REQUIRED),
     // vsd has no firewall marks, and directors share the table over the cluster, not a sync daemon.
@@ -64,8 +65,11 @@ enum Switch {
     MCAST_INTERFACE("mcast-interface", Switch.NO_SHORT, Support.NEVER, Arg.REQUIRED),
     SYNCID("syncid", Switch.NO_SHORT, Support.NEVER, Arg.REQUIRED);
 
-    /** Whether a switch takes a value: none, one, or a number if the next word is one (ipvsadm's -p). */
-    enum Arg { NONE, REQUIRED, OPTIONAL_NUMBER }
+    /**
+     * Whether a switch takes a value: none, one, a number if the next word is one (ipvsadm's -p), or the next three
+     * words (--set).
+     */
+    enum Arg { NONE, REQUIRED, OPTIONAL_NUMBER, THREE }
 
     enum Support { YES, NOT_YET, NEVER }
 

@@ -149,7 +149,7 @@ final class TableLister {
     }
 
     /** addrport_to_anyname: numbers with -n, else host and service names where there are some. */
-    private record Names(boolean numeric, Map<InetAddress, String> hosts, Resolver services) {
+    record Names(boolean numeric, Map<InetAddress, String> hosts, Resolver services) {
         String of(Endpoint endpoint, Protocol protocol) {
             if (numeric) {
                 return IpvsadmLayouts.addressPort(endpoint.host(), String.valueOf(endpoint.port()), endpoint.ipv6());

@@ -32,7 +32,10 @@ public final class Vsadm {
               vsadm -d -t|u service-address -r server-address
               vsadm -L|l [-t|u service-address] [-n] [--sort|--nosort]
               vsadm -L|l [-t|u service-address] [-n] --stats|--rate [--exact]
+              vsadm -L|l -c [-n] [--persistent-conn]
+              vsadm -L|l --timeout
               vsadm -Z [-t|u service-address]
+              vsadm --set tcp tcpfin udp
               vsadm -S [-n]
               vsadm -R
               vsadm --import-keepalived FILE
@@ -58,6 +61,9 @@ public final class Vsadm {
               --stats                             output of statistics information
               --rate                              output of rate information
               --exact        -X                   expand numbers (display exact values)
+              --connection   -c                   output of current connections (this director's)
+              --timeout                           output of timeout (tcp tcpfin udp)
+              --set tcp tcpfin udp                set connection timeout values (0: unchanged)
               --zero         -Z                   zero the counters of a service or of all
               --save         -S                   save the table as ipvsadm rules on stdout
               --restore      -R                   apply ipvsadm rules from stdin, all or none
@@ -109,7 +115,7 @@ public final class Vsadm {
                 }
                 case Command.ForDirector command -> {
                     try (DirectorClient director = client(invocation, env)) {
-                        execute(command, director, resolver, lookupBudget, out);
+                        execute(command, director, resolver, lookupBudget, out, err);
                     }
                 }
             }
@@ -136,7 +142,7 @@ public final class Vsadm {
     }
 
     private static void execute(Command.ForDirector command, DirectorClient director, Resolver resolver, Duration lookupBudget,
-                                PrintStream out) throws VsadmException {
+                                PrintStream out, PrintStream err) throws VsadmException {
         switch (command) {
             case AddService(var service, var attributes) -> director.addService(service, attributes);
             case EditService(var service, var attributes) -> director.editService(service, attributes);
@@ -151,6 +157,21 @@ public final class Vsadm {
                 out.print(text);
             }
             case Command.Zero(var service) -> director.zero(service);
+            case Command.SetTimeouts t -> director.setTimeouts(t);
+            case Command.ListTimeouts() -> {
+                ApiTypes.Timeouts t = director.timeouts();
+                out.print(IpvsadmLayouts.timeouts(t.tcp(), t.tcpfin(), t.udp()) + "\n");
+            }
+            case Command.ListConnections list -> {
+                StringBuilder text = new StringBuilder();
+                ConnectionLister.Listing listing = new ConnectionLister(director, resolver, lookupBudget).lines(list);
+                listing.lines().forEach(l -> text.append(l).append('\n'));
+                out.print(text);
+                if (listing.note() != null) {
+                    out.flush();
+                    err.print(PROGRAM + ": " + listing.note() + "\n");
+                }
+            }
             case Command.Restore() -> throw new IllegalStateException("-R is run before a director is chosen");
             case ListTable list -> {
                 StringBuilder text = new StringBuilder();

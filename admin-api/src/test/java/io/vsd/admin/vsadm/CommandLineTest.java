@@ -292,13 +292,26 @@ class CommandLineTest {
             -A -t 10.0.0.1:80 -b sh-port,,sh-fallback   | illegal scheduler flags specified: 'sh-port,,sh-fallback'
             -Z -n                                       | Illegal 'numeric' option with the 'zero' command
             -A -t 10.0.0.1:80 --stats                   | Illegal 'stats' option with the 'add-service' command
-            -L --timeout                                | --timeout is not supported yet
-            -L -c                                       | -c is not supported yet
-            -Lnc                                        | -c is not supported yet
-            --connection                                | --connection is not supported yet
+            -L -c -t 10.0.0.1:80                        | The option 'service-address' conflicts with 'connection' option in the 'list' command
+            -L --timeout -c                             | The option 'timeout' conflicts with 'connection' option in the 'list' command
+            -L -t 10.0.0.1:80 --timeout                 | The option 'timeout' conflicts with 'service-address' option in the 'list' command
+            -Lc --stats                                 | options conflicts in the list command
+            -L --timeout --rate                         | options conflicts in the list command
+            -L --timeout --persistent-conn              | options conflicts in the list command
+            --connection                                | no command specified (try vsadm -h)
+            -c -L -c                                    | multiple 'connection' options specified
             -S -t 10.0.0.1:80                           | Illegal 'service-address' option with the 'save' command
             -R -n                                       | Illegal 'numeric' option with the 'restore' command
-            --set 900 120 300                           | --set is not supported yet
+            --set 900 120                               | --set option requires 3 timeout values
+            --set                                       | --set option requires 3 timeout values
+            --set=900 120 300                           | --set option requires 3 timeout values
+            --set 900 120 x                             | invalid timeout value `x' specified
+            --set 900 -1 300                            | invalid timeout value `-1' specified
+            --set 2678401 0 0                           | invalid timeout value `2678401' specified
+            --set 1.5 0 0                               | invalid timeout value `1.5' specified
+            --set 900 120 300 -n                        | Illegal 'numeric' option with the 'set' command
+            --set 900 120 300 -L                        | multiple commands specified
+            --set 900 120 300 400                       | unexpected argument 400
             -A -t 10.0.0.1:80 --pe sip                  | --pe is not supported yet
             -A -f 1                                     | -f is not supported by vsd
             --start-daemon master                       | --start-daemon is not supported by vsd
@@ -319,6 +332,17 @@ class CommandLineTest {
                 parse("-L", "--rate", "--thresholds", "-t", "10.0.0.1:80"));
         assertEquals(new Command.Zero(null), parse("-Z"));
         assertEquals(new Command.Zero(TCP_80), parse("--zero", "-t", "10.0.0.1:80"));
+    }
+
+    @Test
+    void timeoutsAndTheConnectionList() throws VsadmException {
+        assertEquals(new Command.SetTimeouts(900, 0, 300), parse("--set", "900", "0", "300"));
+        assertEquals(new Command.SetTimeouts(2678400, 1, 0), parse("--set", "2678400", "1", "0"));
+        assertEquals(new Command.ListTimeouts(), parse("-L", "--timeout"));
+        assertEquals(new Command.ListTimeouts(), parse("-l", "--timeout", "-n"));
+        assertEquals(new Command.ListConnections(false, false), parse("-L", "-c"));
+        assertEquals(new Command.ListConnections(true, false), parse("-Lnc"));
+        assertEquals(new Command.ListConnections(true, true), parse("-l", "--connection", "--numeric", "--persistent-conn"));
     }
 
     @Test

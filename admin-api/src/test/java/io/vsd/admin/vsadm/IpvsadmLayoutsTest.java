@@ -17,6 +17,33 @@ class IpvsadmLayoutsTest {
     }
 
     @Test
+    void timeoutLine() {
+        assertEquals("Timeout (tcp tcpfin udp): 900 120 300", IpvsadmLayouts.timeouts(900, 120, 300));
+        assertEquals("Timeout (tcp tcpfin udp): 2678400 1 5", IpvsadmLayouts.timeouts(2678400, 1, 5));
+    }
+
+    @Test
+    void connectionList() {
+        assertEquals("IPVS connection entries", IpvsadmLayouts.CONNECTIONS_HEADER);
+        assertEquals("pro expire state       source             virtual            destination",
+                IpvsadmLayouts.CONNECTIONS_TITLE);
+        assertEquals("pro expire state       source             virtual            destination        pe name          pe_data",
+                IpvsadmLayouts.CONNECTIONS_TITLE_PERSISTENT);
+        // The reference's own capture.
+        assertEquals("TCP 00:37  SYN_RECV    192.168.1.20:55746 192.168.1.10:80    192.168.1.15:80",
+                IpvsadmLayouts.connection("TCP", 37, "SYN_RECV", "192.168.1.20:55746", "192.168.1.10:80", "192.168.1.15:80"));
+        assertEquals("TCP 15:00  ESTABLISHED 127.0.0.1:40000    127.0.0.1:8080     127.0.0.1:9001",
+                IpvsadmLayouts.connection("TCP", 900, "ESTABLISHED", "127.0.0.1:40000", "127.0.0.1:8080", "127.0.0.1:9001"));
+        assertEquals("TCP 01:59  FIN_WAIT    127.0.0.1:40001    127.0.0.1:8080     127.0.0.1:9002",
+                IpvsadmLayouts.connection("TCP", 119, "FIN_WAIT", "127.0.0.1:40001", "127.0.0.1:8080", "127.0.0.1:9002"));
+        // Over 99 minutes the minutes widen (%02d) and push the columns right by what %-6s cannot hold.
+        assertEquals("TCP 120:00 CLOSE_WAIT  [::1]:40002        [::1]:8080         [::1]:9003",
+                IpvsadmLayouts.connection("TCP", 7200, "CLOSE_WAIT", "[::1]:40002", "[::1]:8080", "[::1]:9003"));
+        assertEquals("TCP 1000:00 ESTABLISHED 127.0.0.1:40003    localhost:http-alt 127.0.0.1:9001",
+                IpvsadmLayouts.connection("TCP", 60000, "ESTABLISHED", "127.0.0.1:40003", "localhost:http-alt", "127.0.0.1:9001"));
+    }
+
+    @Test
     void title() {
         assertEquals("Prot LocalAddress:Port Scheduler Flags\n"
                 + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn", IpvsadmLayouts.TITLE);

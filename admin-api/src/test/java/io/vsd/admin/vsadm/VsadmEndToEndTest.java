@@ -425,7 +425,7 @@ class VsadmEndToEndTest {
                 -a -t 10.0.0.1:80 -r 10.0.1.2 -w 70000
                 -a -t 10.0.0.1:80 -r 10.0.1.3 -w 1
                 """));
-        assertEquals(new VsadmRun(2, "", "vsadm: line 2: only changes (-A -E -D -C -a -e -d) can be restored: -L -n\n"),
+        assertEquals(new VsadmRun(2, "", "vsadm: line 2: only changes (-A -E -D -C -a -e -d --set) can be restored: -L -n\n"),
                 restore("-C\n-L -n\n"));
         assertEquals(new VsadmRun(2, "", "vsadm: line 1: unknown option --bogus\n"), restore("ipvsadm --bogus\n"));
         assertEquals(List.of(), director.requests());

@@ -37,7 +37,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  static final List<String> TOP_KEYS = List.of("director", "cluster", "auth", "services");
+  static final List<String> TOP_KEYS = List.of("director", "cluster", "auth", "services", "timeouts");
 
   /**
    * What the admin API reports but nobody sets. ServiceJson lets them through, so that a service read from
@@ -85,13 +85,15 @@ public final class ConfigLoader {
     io.vsd.eventbus.cluster.ClusterSettings cluster = ClusterSection.parse(root.getValue("cluster"), "/cluster", problems);
     AuthSettings auth = AuthSection.parse(root.getValue("auth"), "/auth", problems);
     List<VirtualService> services = services(root.getValue("services"), sources, problems);
+    io.vsd.services.model.Timeouts timeouts = root.getValue("timeouts") == null ? io.vsd.services.model.Timeouts.DEFAULT
+        : io.vsd.services.model.Timeouts.parseConfig(root.getValue("timeouts"), "/timeouts", problems);
     problems.forEach(p -> errors.add(sources.error(file, p)));
     if (!errors.isEmpty()) {
       throw failed(file, errors);
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
         director.connectTimeout(), director.connectRetries(), director.execChecks(), director.splice(), services,
-        sha256(bytes), cluster, auth);
+        sha256(bytes), cluster, auth, timeouts);
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

@@ -1,6 +1,7 @@
 package io.vsd.director.config;
 
 import io.vsd.eventbus.cluster.ClusterSettings;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +24,12 @@ import java.util.Objects;
  *                       file records it, so a restart can tell an edited config file from the same one.
  * @param cluster        how to join a cluster; {@link ClusterSettings#STANDALONE} by default
  * @param auth           the admin API's tokens; {@link AuthSettings#NONE}: a generated one
+ * @param timeouts       the connection timeouts of the {@code timeouts:} section; IPVS's defaults when absent
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
                              Duration connectTimeout, int connectRetries, boolean execChecks, boolean splice,
                              List<VirtualService> services, String digest, ClusterSettings cluster,
-                             AuthSettings auth) {
+                             AuthSettings auth, Timeouts timeouts) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -42,6 +44,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(timeouts, "timeouts");
     services = List.copyOf(services);
   }
 
@@ -50,20 +53,20 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
                         int connectRetries, boolean execChecks, List<VirtualService> services, String digest,
                         ClusterSettings cluster) {
     this(id, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, DEFAULT_SPLICE, services,
-        digest, cluster, AuthSettings.NONE);
+        digest, cluster, AuthSettings.NONE, Timeouts.DEFAULT);
   }
 
   /** This config with other auth settings (the environment's tokens, or a test's). */
   public DirectorConfig withAuth(AuthSettings a) {
     return new DirectorConfig(id, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, splice,
-        services, digest, cluster, a);
+        services, digest, cluster, a, timeouts);
   }
 
   /** Running with no config file: every setting at its default, no services, no digest. */
   public static DirectorConfig defaults() {
     return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
         DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, DEFAULT_SPLICE, List.of(), null,
-        ClusterSettings.STANDALONE, AuthSettings.NONE);
+        ClusterSettings.STANDALONE, AuthSettings.NONE, Timeouts.DEFAULT);
   }
 
   /** {@code $HOME/.local/state/vsd}. */
@@ -97,7 +100,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, execChecks, splice, services, digest, cluster, auth);
+        connectRetries, execChecks, splice, services, digest, cluster, auth, timeouts);
   }
 
   /**
@@ -147,7 +150,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, splice,
-        services, digest, c, auth);
+        services, digest, c, auth, timeouts);
   }
 
   /** The command line's cluster options; null where not given. */

@@ -40,8 +40,8 @@ public final class PropagationBenchmark {
     }
     Path dir = Files.createTempDirectory("vsd-bench-cluster");
     String cluster = "vsd-bench-" + ProcessHandle.current().pid();
-    // bin/vsd's options.
-    List<String> vsdJvm = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+    // bin/vsd's options (less its class-data archive).
+    List<String> vsdJvm = List.of("-Xms16m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow", "--add-modules", "java.se",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",

@@ -196,7 +196,7 @@ class ConfigLoaderTest {
         // Found although services[0] has errors of its own.
         "vsd.yaml:16:5: services[2].address: duplicate virtual service tcp/127.0.0.1:8080 (first at line 7)",
         "vsd.yaml:17:5: services[2].ops: one-packet scheduling (-o) applies to UDP services only",
-        "vsd.yaml:18:1: extra: unknown field \"extra\"; expected one of: auth, cluster, director, services"), errors);
+        "vsd.yaml:18:1: extra: unknown field \"extra\"; expected one of: auth, cluster, director, services, timeouts"), errors);
   }
 
   @Test
@@ -205,7 +205,7 @@ class ConfigLoaderTest {
         "vsd.yaml:2:3: director.admn: unknown field \"admn\"; expected one of: admin, connect-retries, connect-timeout, drain-timeout, exec-checks, id, splice, state-dir",
         "vsd.yaml:5:5: services[0].schedular: unknown field \"schedular\"; expected one of: address, check, flags, hashBalanceFactor, mhTableSize, onFailure, ops, passive, persistence, protocol, quorum, scheduler, servers, slowStart, sorry",
         "vsd.yaml:8:9: services[0].servers[0].wieght: unknown field \"wieght\"; expected one of: address, check, forward, lower, upper, weight",
-        "vsd.yaml:9:1: service: unknown field \"service\"; expected one of: auth, cluster, director, services"), errors("""
+        "vsd.yaml:9:1: service: unknown field \"service\"; expected one of: auth, cluster, director, services, timeouts"), errors("""
         director:
           admn: 127.0.0.1:9900
         services:

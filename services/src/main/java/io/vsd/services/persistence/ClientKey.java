@@ -25,6 +25,26 @@ record ClientKey(long high, long low, boolean ipv6) {
     return new ClientKey(high & highMask, low & lowMask, true);
   }
 
+  /** The masked address (ipvsadm -L -c shows it as a template's client). */
+  java.net.InetAddress address() {
+    byte[] b = new byte[ipv6 ? 16 : 4];
+    if (ipv6) {
+      for (int i = 0; i < 8; i++) {
+        b[i] = (byte) (high >>> (56 - 8 * i));
+        b[8 + i] = (byte) (low >>> (56 - 8 * i));
+      }
+    } else {
+      for (int i = 0; i < 4; i++) {
+        b[i] = (byte) (low >>> (24 - 8 * i));
+      }
+    }
+    try {
+      return java.net.InetAddress.getByAddress(b);
+    } catch (java.net.UnknownHostException impossible) {
+      throw new IllegalStateException(impossible); // only thrown for a length other than 4 or 16
+    }
+  }
+
   /** The key as text, the same on every director: the masked address. */
   String text() {
     if (!ipv6) {

@@ -157,6 +157,25 @@ public final class PersistenceTemplates {
     }
   }
 
+  /**
+   * A live template as ipvsadm -L -c lists it (state NONE): the masked client, its real server, and how long it has
+   * left: the whole timeout while it controls open connections, else what remains of it since the last one ended.
+   */
+  public record Entry(java.net.InetAddress client, Endpoint server, long leftMillis) {}
+
+  /** The live templates, for the connection list. Safe from any thread. */
+  public java.util.List<Entry> entries() {
+    long now = clock.getAsLong();
+    java.util.List<Entry> list = new java.util.ArrayList<>();
+    for (PersistenceTemplate t : templates.values()) {
+      if (t.live(now, timeoutMillis)) {
+        long left = t.connections() > 0 ? timeoutMillis : timeoutMillis - (now - t.lastUsed());
+        list.add(new Entry(t.client().address(), t.server(), Math.max(0, left)));
+      }
+    }
+    return list;
+  }
+
   /** PersistConn: live templates per real server. */
   public Map<Endpoint, Integer> countsByServer() {
     long now = clock.getAsLong();

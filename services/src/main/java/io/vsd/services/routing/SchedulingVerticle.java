@@ -11,6 +11,7 @@ import io.vsd.services.model.Endpoint;
 import io.vsd.services.model.RealServer;
 import io.vsd.services.model.ServiceJson;
 import io.vsd.services.model.ServiceKey;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import io.vsd.services.scheduler.ConnectionCounts;
 import io.vsd.services.scheduler.Destination;
@@ -48,6 +49,8 @@ public final class SchedulingVerticle extends VerticleBase {
   /** Live counts per real server, kept across snapshots so an edit does not reset them. */
   private final Map<ServiceKey, Map<Endpoint, ConnectionCounts>> counts = new HashMap<>();
   private long version = -1;
+  /** The table's connection timeouts, handed to the data plane in every snapshot. */
+  private Timeouts timeouts = Timeouts.DEFAULT;
   /** Changes that arrive before the initial table; applied after it, in order. */
   private List<ConfigChange> early = new ArrayList<>();
   private final String directorId;
@@ -103,6 +106,7 @@ public final class SchedulingVerticle extends VerticleBase {
             routes.put(s.key(), build(s));
           }
           version = table.getLong("version");
+          timeouts = Timeouts.fromJson(table.getJsonObject("timeouts"));
           List<ConfigChange> pending = early;
           early = null;
           pending.forEach(this::onChange);
@@ -140,6 +144,7 @@ public final class SchedulingVerticle extends VerticleBase {
         health.forget(key);
       }
       case LOADED -> { }
+      case TIMEOUTS_CHANGED -> timeouts = Timeouts.fromJson(change.state());
       default -> {
         VirtualService s = ServiceJson.fromJson(change.state());
         ServiceRoute previous = routes.get(s.key());
@@ -236,7 +241,7 @@ public final class SchedulingVerticle extends VerticleBase {
   }
 
   private void install() {
-    routing.install(new RoutingSnapshot(version, routes));
+    routing.install(new RoutingSnapshot(version, routes, timeouts));
     vertx.eventBus().publish(Addresses.ROUTING, new JsonObject().put("version", version));
     scheduleRamps();
   }

@@ -95,16 +95,6 @@ public final class ConnectionCounts {
     return (long) CELLS.getOpaque(cells, index);
   }
 
-  /**
-   * The word in a slab cell, as a straight scan of the whole slab reads it: a plain read. A pick reads each
-   * cell once and orders nothing by it, so freshness within the pick is all it needs, which a plain read of a
-   * 64-bit word gives on the 64-bit JVMs we run on (HotSpot never splits one); unlike opaque reads, plain
-   * ones let the JIT unroll the scan, which halves the cost of a pick at 1000 servers.
-   */
-  static long plainWordAt(long[] cells, int index) {
-    return cells[index];
-  }
-
   /** IPVS's ip_vs_dest_conn_overhead: active * 256 + inactive, from one read of both counts. */
   int overhead() {
     return overhead(word());

@@ -15,8 +15,7 @@ final class LeastConnection implements Scheduler {
     LoadTable t = servers;
     boolean check = t.mustCheck(context);
     if (!check && t.run >= 0) {
-      int i = scan(t.cells, t.run, t.weights.length);
-      return i < 0 ? null : t.destinations[i];
+      return t.destinations[LoadScan.leastOverhead(t.cells, t.run, t.weights.length)];
     }
     boolean anyTried = check && context.triedCount() > 0;
     int[] weights = t.weights;
@@ -37,23 +36,6 @@ final class LeastConnection implements Scheduler {
       }
     }
     return least < 0 ? null : t.destinations[least];
-  }
-
-  /**
-   * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
-   * is the first candidate): a straight read of the slab.
-   */
-  private static int scan(long[] cells, int run, int n) {
-    int least = 0;
-    int leastOverhead = ConnectionCounts.overhead(ConnectionCounts.plainWordAt(cells, run));
-    for (int i = 1; i < n; i++) {
-      int overhead = ConnectionCounts.overhead(ConnectionCounts.plainWordAt(cells, run + i));
-      if (overhead < leastOverhead) {
-        least = i;
-        leastOverhead = overhead;
-      }
-    }
-    return least;
   }
 
   static final class Factory implements SchedulerFactory {

@@ -1,5 +1,6 @@
 package io.vsd.services.scheduler;
 
+import io.vsd.services.model.RealServer;
 import java.util.List;
 
 /**
@@ -16,11 +17,6 @@ final class LoadTable {
   final Destination[] destinations;
   final ConnectionCounts[] counts;
   final int[] weights;
-  /**
-   * 1 / weight of each server (0 where the weight is 0): wlc, sed and nq rank servers by load / weight with one
-   * floating multiplication per server and decide near-ties exactly, see {@link #SLACK}.
-   */
-  final double[] inverseWeights;
   /** The slab page all the servers' words lie in, or null when they lie in more than one (see {@link #pages}). */
   final long[] cells;
   /** Each server's page, used only when {@link #cells} is null. */
@@ -28,9 +24,10 @@ final class LoadTable {
   /** Each server's cell in its page. */
   final int[] slots;
   /**
-   * When every server has weight above 0 and server i's word is {@code cells[run + i]} (the servers joined in
-   * their order, the usual case): {@code run}, and a scan with nothing to check reads the slab straight
-   * through. Otherwise -1.
+   * When every server has weight above 0 (and at most the API's 65535, which {@link LoadScan}'s tests rely on)
+   * and server i's word is {@code cells[run + i]} (the servers joined in their order, the usual case):
+   * {@code run}, and a scan with nothing to check reads the slab straight through ({@link LoadScan}).
+   * Otherwise -1.
    */
   final int run;
   /** The one ServiceLoad every server's counts and passive detection report to, or null when there is not one. */
@@ -41,7 +38,6 @@ final class LoadTable {
     int n = destinations.length;
     counts = new ConnectionCounts[n];
     weights = new int[n];
-    inverseWeights = new double[n];
     pages = new long[n][];
     slots = new int[n];
     long[] onePage = null;
@@ -51,7 +47,6 @@ final class LoadTable {
       Destination d = destinations[i];
       counts[i] = d.counts();
       weights[i] = d.weight();
-      inverseWeights[i] = weights[i] > 0 ? 1.0 / weights[i] : 0;
       ConnectionCounts.Slot s = d.counts().slot();
       pages[i] = s.cells();
       slots[i] = s.index();
@@ -69,20 +64,10 @@ final class LoadTable {
     load = shared;
     boolean straight = samePage && n > 0;
     for (int i = 0; i < n && straight; i++) {
-      straight = weights[i] > 0 && slots[i] == slots[0] + i;
+      straight = weights[i] > 0 && weights[i] <= RealServer.MAX_WEIGHT && slots[i] == slots[0] + i;
     }
     run = straight ? slots[0] : -1;
   }
-
-  /**
-   * How far above the best ratio so far a server's floating ratio may lie and still be decided exactly. Each
-   * floating ratio load * (1 / weight) is within 2^-51 of the true one, so a server whose true ratio is
-   * strictly lower can never land above best * (1 + 2^-30): none is missed, and the exact cross-multiplied
-   * comparison (the kernel's) still makes every choice, ties to the first server included. The servers that
-   * need it are the few that may beat the best, so a scan costs one multiplication per server, with no chain
-   * of multiplications from one server to the next.
-   */
-  static final double SLACK = 1 + 0x1p-30;
 
   int size() {
     return destinations.length;

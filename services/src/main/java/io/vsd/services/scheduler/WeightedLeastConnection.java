@@ -18,8 +18,7 @@ final class WeightedLeastConnection implements Scheduler {
     LoadTable t = servers;
     boolean check = t.mustCheck(context);
     if (!check && t.run >= 0) {
-      int i = scan(t.cells, t.run, t.weights, t.inverseWeights);
-      return i < 0 ? null : t.destinations[i];
+      return t.destinations[LoadScan.leastWeightedOverhead(t.cells, t.run, t.weights)];
     }
     boolean anyTried = check && context.triedCount() > 0;
     int[] weights = t.weights;
@@ -56,27 +55,6 @@ final class WeightedLeastConnection implements Scheduler {
       if (least == null || leastOverhead * d.weight() > overhead * least.weight()) {
         least = d;
         leastOverhead = overhead;
-      }
-    }
-    return least;
-  }
-
-  /**
-   * The same choice when nothing needs checking and the words lie in order (every weight above 0, so server 0
-   * is the first candidate): a straight read of the slab.
-   */
-  private static int scan(long[] cells, int run, int[] weights, double[] inverseWeights) {
-    int least = 0;
-    long leastLoad = ConnectionCounts.overhead(ConnectionCounts.plainWordAt(cells, run));
-    long leastWeight = weights[0];
-    double bound = leastLoad * inverseWeights[0] * LoadTable.SLACK;
-    for (int i = 1; i < weights.length; i++) {
-      int load = ConnectionCounts.overhead(ConnectionCounts.plainWordAt(cells, run + i));
-      if (load * inverseWeights[i] <= bound && leastLoad * weights[i] > load * leastWeight) {
-        least = i;
-        leastLoad = load;
-        leastWeight = weights[i];
-        bound = load * inverseWeights[i] * LoadTable.SLACK;
       }
     }
     return least;

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.vsd.eventbus.ConfigChange;
 import io.vsd.services.model.ServiceJson;
 import io.vsd.services.model.ServiceKey;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -171,18 +172,27 @@ public record ReplicatedTable(ServiceTable table, long deletedUpTo, Map<ServiceK
       }
     }
     ReplicatedTable newest = version() >= other.version() ? this : other;
-    return pruned(new ServiceTable(Math.max(version(), other.version()), services), upTo, dead, newest.origin,
-        newest.time);
+    return pruned(new ServiceTable(Math.max(version(), other.version()), services,
+        newerTimeouts(table.timeouts(), other.table.timeouts())), upTo, dead, newest.origin, newest.time);
   }
 
-  /** Same services, deletions and watermark; the versions of the tables themselves aside. */
+  /** The timeouts set last (by table version); a tie, set apart on both sides of a partition, by their text. */
+  private static Timeouts newerTimeouts(Timeouts a, Timeouts b) {
+    if (a.version() != b.version()) {
+      return a.version() > b.version() ? a : b;
+    }
+    return a.toJson().encode().compareTo(b.toJson().encode()) >= 0 ? a : b;
+  }
+
+  /** Same services, timeouts, deletions and watermark; the versions of the tables themselves aside. */
   public boolean sameContent(ReplicatedTable other) {
-    return byKey(table).equals(byKey(other.table)) && deletedUpTo == other.deletedUpTo
-        && tombstones.equals(other.tombstones);
+    return byKey(table).equals(byKey(other.table)) && table.timeouts().equals(other.table.timeouts())
+        && deletedUpTo == other.deletedUpTo && tombstones.equals(other.tombstones);
   }
 
   public ReplicatedTable withVersion(long version, String by, long at) {
-    return new ReplicatedTable(new ServiceTable(version, byKey(table)), deletedUpTo, tombstones, by, at);
+    return new ReplicatedTable(new ServiceTable(version, byKey(table), table.timeouts()), deletedUpTo, tombstones, by,
+        at);
   }
 
   // ---- changes, as the scheduling verticle follows them ----
@@ -196,6 +206,9 @@ public record ReplicatedTable(ServiceTable table, long deletedUpTo, Map<ServiceK
     Map<ServiceKey, VirtualService> before = byKey(from);
     Map<ServiceKey, VirtualService> after = byKey(to);
     List<ConfigChange> list = new ArrayList<>();
+    if (!from.timeouts().equals(to.timeouts())) {
+      list.add(new ConfigChange(0, ConfigChange.Kind.TIMEOUTS_CHANGED, null, to.timeouts().toJson(), origin, time));
+    }
     if (perService(before, after) <= 1 + after.size()) {
       before.keySet().stream().filter(k -> !after.containsKey(k)).sorted(Comparator.naturalOrder()).forEach(k ->
           list.add(new ConfigChange(0, ConfigChange.Kind.SERVICE_DELETED, k.toString(), null, origin, time)));
@@ -248,7 +261,8 @@ public record ReplicatedTable(ServiceTable table, long deletedUpTo, Map<ServiceK
    */
   public static int cost(ServiceTable from, ServiceTable to) {
     Map<ServiceKey, VirtualService> after = byKey(to);
-    return Math.min(perService(byKey(from), after), 1 + after.size());
+    return Math.min(perService(byKey(from), after), 1 + after.size())
+        + (from.timeouts().equals(to.timeouts()) ? 0 : 1);
   }
 
   // ---- JSON ----

@@ -7,6 +7,7 @@ import io.vsd.services.model.RealServer;
 import io.vsd.services.model.ServiceJson;
 import io.vsd.services.model.ServiceKey;
 import io.vsd.services.model.TableException;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,12 +22,19 @@ import java.util.Map;
 public final class ServiceTable {
   private final long version;
   private final Map<ServiceKey, VirtualService> services;
+  /** The connection timeouts (ipvsadm --set): the table's, not a service's. */
+  private final Timeouts timeouts;
 
   public static final ServiceTable EMPTY = new ServiceTable(0, Map.of());
 
   public ServiceTable(long version, Map<ServiceKey, VirtualService> services) {
+    this(version, services, Timeouts.DEFAULT);
+  }
+
+  public ServiceTable(long version, Map<ServiceKey, VirtualService> services, Timeouts timeouts) {
     this.version = version;
     this.services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
+    this.timeouts = java.util.Objects.requireNonNull(timeouts, "timeouts");
   }
 
   /** A table holding {@code services} (validated already), as loaded from a file. */
@@ -42,6 +50,21 @@ public final class ServiceTable {
 
   public long version() {
     return version;
+  }
+
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** This table with other timeouts (a config file's), at the same version. */
+  public ServiceTable withTimeouts(Timeouts t) {
+    return new ServiceTable(version, services, t);
+  }
+
+  /** ipvsadm --set: the new timeouts, stamped with the new table version. */
+  public ServiceTable setTimeouts(Timeouts t) {
+    long v = version + 1;
+    return new ServiceTable(v, services, t.withVersion(v));
   }
 
   public Collection<VirtualService> services() {
@@ -63,7 +86,7 @@ public final class ServiceTable {
     long v = version + 1;
     Map<ServiceKey, VirtualService> next = new LinkedHashMap<>(services);
     next.put(service.key(), service.withServers(service.servers(), v));
-    return new ServiceTable(v, next);
+    return new ServiceTable(v, next, timeouts);
   }
 
   public ServiceTable editService(ServiceKey key, VirtualService attributes) {
@@ -75,11 +98,12 @@ public final class ServiceTable {
     service(key);
     Map<ServiceKey, VirtualService> next = new LinkedHashMap<>(services);
     next.remove(key);
-    return new ServiceTable(version + 1, next);
+    return new ServiceTable(version + 1, next, timeouts);
   }
 
+  /** ipvsadm -C: every service goes; the timeouts stay, as in IPVS. */
   public ServiceTable clear() {
-    return new ServiceTable(version + 1, Map.of());
+    return new ServiceTable(version + 1, Map.of(), timeouts);
   }
 
   public ServiceTable addServer(ServiceKey key, RealServer server) {
@@ -121,13 +145,13 @@ public final class ServiceTable {
   private ServiceTable with(VirtualService changed) {
     Map<ServiceKey, VirtualService> next = new LinkedHashMap<>(services);
     next.put(changed.key(), changed);
-    return new ServiceTable(changed.version(), next);
+    return new ServiceTable(changed.version(), next, timeouts);
   }
 
   public JsonObject toJson() {
     JsonArray list = new JsonArray();
     services.values().forEach(s -> list.add(ServiceJson.toJson(s)));
-    return new JsonObject().put("version", version).put("services", list);
+    return new JsonObject().put("version", version).put("services", list).put("timeouts", timeouts.toJson());
   }
 
   /** Reads a table from {@link #toJson()}'s form. */
@@ -136,6 +160,6 @@ public final class ServiceTable {
     for (Object o : json.getJsonArray("services", new JsonArray())) {
       list.add(ServiceJson.fromJson((JsonObject) o));
     }
-    return of(json.getLong("version", 0L), list);
+    return of(json.getLong("version", 0L), list).withTimeouts(Timeouts.fromJson(json.getJsonObject("timeouts")));
   }
 }

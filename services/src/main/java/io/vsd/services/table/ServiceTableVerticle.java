@@ -18,6 +18,7 @@ import io.vsd.services.model.RealServer;
 import io.vsd.services.model.ServiceJson;
 import io.vsd.services.model.ServiceKey;
 import io.vsd.services.model.TableException;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,7 +166,8 @@ public final class ServiceTableVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     ServiceTable committed = next;
-    ServiceKey changedKey = kind == ConfigChange.Kind.CLEARED ? null : key(cmd, next);
+    ServiceKey changedKey = kind == ConfigChange.Kind.CLEARED || kind == ConfigChange.Kind.TIMEOUTS_CHANGED ? null
+        : key(cmd, next);
     if (cluster != null) {
       return commitToCluster(message, attempt, cmd, action, committed, kind, changedKey);
     }
@@ -174,8 +176,7 @@ public final class ServiceTableVerticle extends VerticleBase {
       return null;
     }).onSuccess(v -> {
       table = committed;
-      JsonObject state = changedKey == null || kind == ConfigChange.Kind.SERVICE_DELETED ? null
-          : ServiceJson.toJson(committed.service(changedKey));
+      JsonObject state = changeState(committed, kind, changedKey);
       ConfigChange change = new ConfigChange(committed.version(), kind,
           changedKey == null ? null : changedKey.toString(), state, directorId, System.currentTimeMillis());
       vertx.eventBus().publish(Addresses.CONFIG, change.toJson());
@@ -191,6 +192,15 @@ public final class ServiceTableVerticle extends VerticleBase {
           "the change could not be saved, so it was not applied: " + e.getMessage())));
       return Future.<Void>succeededFuture();
     });
+  }
+
+  /** What a change carries on vsd.config: the service after it, the timeouts, or nothing (a deletion, a clear). */
+  private static JsonObject changeState(ServiceTable committed, ConfigChange.Kind kind, ServiceKey changedKey) {
+    if (kind == ConfigChange.Kind.TIMEOUTS_CHANGED) {
+      return committed.timeouts().toJson();
+    }
+    return changedKey == null || kind == ConfigChange.Kind.SERVICE_DELETED ? null
+        : ServiceJson.toJson(committed.service(changedKey));
   }
 
   /** One write command on {@code t}: the table it gives and what kind of change it is. */
@@ -234,6 +244,14 @@ public final class ServiceTableVerticle extends VerticleBase {
       }
       case TableCommands.DELETE_SERVER -> {
         return new Step(t.deleteServer(key(cmd), endpoint(cmd)), ConfigChange.Kind.SERVERS_CHANGED);
+      }
+      case TableCommands.SET_TIMEOUTS -> {
+        List<Problem> problems = new ArrayList<>();
+        Timeouts changed = Timeouts.applyChange(cmd.getValue("body"), "", t.timeouts(), problems);
+        if (changed == null) {
+          throw new TableException(TableException.Kind.VALIDATION, problems);
+        }
+        return new Step(t.setTimeouts(changed), ConfigChange.Kind.TIMEOUTS_CHANGED);
       }
       default -> throw new TableException(TableException.Kind.VALIDATION, "unknown table command \"" + action + "\"");
     }
@@ -305,7 +323,7 @@ public final class ServiceTableVerticle extends VerticleBase {
   /** The write commands a batch may hold. */
   private static final List<String> WRITES = List.of(TableCommands.ADD_SERVICE, TableCommands.EDIT_SERVICE,
       TableCommands.DELETE_SERVICE, TableCommands.CLEAR, TableCommands.ADD_SERVER, TableCommands.EDIT_SERVER,
-      TableCommands.DELETE_SERVER);
+      TableCommands.DELETE_SERVER, TableCommands.SET_TIMEOUTS);
 
   /** A batch's changes, one per version up to the new table's; a batch that changed nothing still marks its version. */
   private void publishBatch(ServiceTable before, ServiceTable after, long now, DeliveryOptions to) {
@@ -392,8 +410,7 @@ public final class ServiceTableVerticle extends VerticleBase {
       }
       ServiceTable before = table;
       hold(new ClusteredTable.Step(next, nextRaw, true));
-      JsonObject state = changedKey == null || kind == ConfigChange.Kind.SERVICE_DELETED ? null
-          : ServiceJson.toJson(committed.service(changedKey));
+      JsonObject state = changeState(committed, kind, changedKey);
       ConfigChange change = new ConfigChange(committed.version(), kind,
           changedKey == null ? null : changedKey.toString(), state, directorId, now);
       vertx.eventBus().publish(Addresses.CONFIG, change.toJson());
@@ -536,7 +553,7 @@ public final class ServiceTableVerticle extends VerticleBase {
     }
     String what = action.equals(TableCommands.ADD_SERVICE) || action.equals(TableCommands.CLEAR)
         || action.equals(TableCommands.BATCH)
-        ? "the table" : "virtual service " + key(cmd);
+        ? "the table" : action.equals(TableCommands.SET_TIMEOUTS) ? "the timeouts" : "virtual service " + key(cmd);
     throw new TableException(TableException.Kind.PRECONDITION_FAILED, what + " is at version " + current
         + " (ETag \"" + current + "\"), not at the version If-Match names: it changed since it was read;"
         + " read it again and retry");
@@ -546,6 +563,7 @@ public final class ServiceTableVerticle extends VerticleBase {
   private long targetVersion(JsonObject cmd, String action) {
     return switch (action) {
       case TableCommands.ADD_SERVICE, TableCommands.CLEAR, TableCommands.BATCH -> table.version();
+      case TableCommands.SET_TIMEOUTS -> table.timeouts().version();
       case TableCommands.EDIT_SERVER, TableCommands.DELETE_SERVER -> {
         ServiceKey key = key(cmd);
         table.server(key, endpoint(cmd));

@@ -141,6 +141,7 @@ class ClusteredTableVerticleTest {
       switch (c.kind()) {
         case CLEARED -> replay.clear();
         case SERVICE_DELETED -> replay.remove(c.service());
+        case TIMEOUTS_CHANGED -> { } // the table's, not a service's
         default -> replay.put(c.service(), c.state());
       }
     }
@@ -167,6 +168,26 @@ class ClusteredTableVerticleTest {
     assertGapless(b, 0);
     // Each director saved the cluster's table.
     eventually(quietly(() -> StateFile.load(b.stateDir).orElseThrow().table().version() == 2), "b saved it");
+  }
+
+  @Test
+  void timeoutsSetOnOneDirectorReachTheOtherAndItsStateFile() throws Exception {
+    Director a = new Director("a", null);
+    Director b = new Director("b", null);
+    assertTrue(a.send(add("10.0.0.1:80")).getBoolean("ok"));
+    JsonObject set = b.send(new JsonObject().put("action", TableCommands.SET_TIMEOUTS)
+        .put("body", new JsonObject().put("tcp", 60).put("udp", 30)));
+    assertTrue(set.getBoolean("ok"), set.encode());
+    eventually(quietly(() -> a.list().getJsonObject("timeouts").getInteger("tcp") == 60), "a has the timeouts");
+    eventually(quietly(() -> a.changes.stream().anyMatch(c -> c.kind() == ConfigChange.Kind.TIMEOUTS_CHANGED
+        && c.state().getInteger("udp") == 30 && c.state().getInteger("tcpfin") == 120)), "a's scheduling verticle was told");
+    assertGapless(a, 0);
+    assertGapless(b, 0);
+    eventually(quietly(() -> StateFile.load(a.stateDir).orElseThrow().table().timeouts().tcp() == 60), "a saved them");
+    // A clear (-C) leaves them, on both.
+    assertTrue(a.send(new JsonObject().put("action", TableCommands.CLEAR)).getBoolean("ok"));
+    eventually(quietly(() -> b.list().getJsonArray("services").isEmpty()), "b cleared");
+    assertEquals(60, b.list().getJsonObject("timeouts").getInteger("tcp"));
   }
 
   @Test

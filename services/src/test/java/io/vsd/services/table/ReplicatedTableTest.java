@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vsd.eventbus.ConfigChange;
 import io.vsd.services.model.ServiceJson;
 import io.vsd.services.model.ServiceKey;
+import io.vsd.services.model.Timeouts;
 import io.vsd.services.model.VirtualService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -211,5 +212,41 @@ class ReplicatedTableTest {
     ReplicatedTable a = base();
     assertTrue(a.sameContent(a.withVersion(99, "b", 1)));
     assertFalse(a.sameContent(ReplicatedTable.of(ServiceTable.EMPTY, "a")));
+  }
+  @Test
+  void timeoutsAreTheTablesReplicatedMergedAndFollowedAsAChange() {
+    ReplicatedTable a = base();
+    Timeouts set = new Timeouts(60, 10, 30, 0);
+    ReplicatedTable b = a.after(a.table().setTimeouts(set), ConfigChange.Kind.TIMEOUTS_CHANGED, "b", 1);
+    assertEquals(4, b.version());
+    assertEquals(new Timeouts(60, 10, 30, 4), b.table().timeouts());
+    // -C keeps them, as IPVS does.
+    assertEquals(b.table().timeouts(), b.table().clear().timeouts());
+    // They travel in the shared value and the state file's form.
+    assertEquals(b.table().timeouts(), ReplicatedTable.decode(b.encode()).table().timeouts());
+    assertEquals(b.table().timeouts(), ServiceTable.fromJson(b.table().toJson()).timeouts());
+    assertEquals(Timeouts.DEFAULT, ServiceTable.fromJson(new JsonObject().put("version", 3)).timeouts());
+    // A merge takes the ones set last, whichever side it comes from; they are content, and one change to follow.
+    assertEquals(b.table().timeouts(), a.merge(b).table().timeouts());
+    assertEquals(b.table().timeouts(), b.merge(a).table().timeouts());
+    assertFalse(a.sameContent(b.withVersion(a.version(), "a", 1)));
+    List<ConfigChange> changes = ReplicatedTable.changes(a.table(), b.table(), "b", 1);
+    assertEquals(1, changes.size());
+    assertEquals(ConfigChange.Kind.TIMEOUTS_CHANGED, changes.getFirst().kind());
+    assertEquals(4, changes.getFirst().version());
+    assertEquals(b.table().timeouts(), Timeouts.fromJson(changes.getFirst().state()));
+    assertEquals(1, ReplicatedTable.cost(a.table(), b.table()));
+  }
+
+  @Test
+  void aTimeoutsChangeTakesZeroAsKeepAndRefusesWhatIpvsadmRefuses() {
+    List<io.vsd.services.model.Problem> problems = new ArrayList<>();
+    Timeouts current = new Timeouts(900, 120, 300, 7);
+    assertEquals(new Timeouts(900, 5, 300, 7), Timeouts.applyChange(new JsonObject().put("tcp", 0).put("tcpfin", 5),
+        "", current, problems));
+    assertEquals(List.of(), problems);
+    assertEquals(null, Timeouts.applyChange(new JsonObject().put("tcp", -1).put("udp", 2678401).put("x", 1), "",
+        current, problems));
+    assertEquals(List.of("/tcp", "/udp", "/x"), problems.stream().map(io.vsd.services.model.Problem::pointer).sorted().toList());
   }
 }
