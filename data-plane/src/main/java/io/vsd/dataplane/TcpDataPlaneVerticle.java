@@ -54,7 +54,8 @@ import java.util.regex.Pattern;
  * <p>Deploy one instance per Vert.x: a second one would find every port taken. Its listeners already spread
  * accepted connections over all of Vert.x's event loops.
  *
- * <p>UDP services are not served yet: they are left out of the listeners, the errors and the status.
+ * <p>UDP services are the {@link UdpDataPlaneVerticle}'s: this verticle answers for both ({@link UdpPlane}), so
+ * that one {@code vsd.routing.applied} and one status cover the whole data plane.
  */
 public final class TcpDataPlaneVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(TcpDataPlaneVerticle.class.getName());
@@ -105,11 +106,11 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
     // Listen before reading the current snapshot, so that no change falls between the two.
     MessageConsumer<Object> changes = vertx.eventBus().localConsumer(Addresses.ROUTING, m -> applyCurrent());
     MessageConsumer<Object> status = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_STATUS,
-        m -> m.reply(status()));
+        m -> UdpPlane.status(vertx, status()).onSuccess(m::reply));
     MessageConsumer<Object> zero = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_ZERO, m -> {
       String service = m.body() instanceof JsonObject body ? body.getString("service") : null;
       stats.zero(service == null ? null : ServiceKey.parse(service));
-      m.reply(new JsonObject());
+      UdpPlane.zero(vertx, m.body()).onComplete(ar -> m.reply(new JsonObject()));
     });
     MessageConsumer<Object> connections = vertx.eventBus().localConsumer(Addresses.DATA_PLANE_CONNECTIONS,
         m -> listConnections(m));
@@ -196,9 +197,11 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       present.put(key, servers);
     }
     stats.retain(present);
+    Map<String, String> udpErrors = new LinkedHashMap<>();
+    settling.add(UdpPlane.apply(vertx, udpErrors));
     return Future.join(settling).transform(ar -> {
       applied = snapshot;
-      Map<String, String> errors = new LinkedHashMap<>();
+      Map<String, String> errors = new LinkedHashMap<>(udpErrors);
       for (ServiceKey key : wanted) {
         Listener l = listeners.get(key);
         if (l != null && l.error() != null) {

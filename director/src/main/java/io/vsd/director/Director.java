@@ -9,6 +9,8 @@ import io.vsd.admin.http.AdminTokens;
 import io.vsd.admin.http.Role;
 import io.vsd.dataplane.DataPlaneOptions;
 import io.vsd.dataplane.TcpDataPlaneVerticle;
+import io.vsd.dataplane.UdpDataPlaneVerticle;
+import io.vsd.dataplane.UdpOptions;
 import io.vsd.director.config.DirectorConfig;
 import io.vsd.health.HealthProbeVerticle;
 import io.vsd.eventbus.cluster.ClusterMember;
@@ -206,6 +208,8 @@ public final class Director {
             .shareState(cluster == null ? null : cluster.healthStates())))
         .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())
             .shareTemplates(cluster == null ? null : cluster.templates())))
+        // UDP first: the TCP data plane asks it for its listeners before it reports a snapshot applied.
+        .compose(id -> vertx.deployVerticle(new UdpDataPlaneVerticle(routing, UdpOptions.defaults())))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;

@@ -36,6 +36,16 @@ public final class Addresses {
    * {@code {"connections": [...], "total": N, "truncated": bool}} (docs/event-bus.md).
    */
   public static final String DATA_PLANE_CONNECTIONS = "vsd.dataplane.connections";
+  /**
+   * Local request/reply, inside the data plane: the UDP data plane applies the current routing snapshot and
+   * replies {@code {"version", "listenerErrors"}}; the TCP data plane asks before it publishes
+   * {@link #ROUTING_APPLIED}, so that one notice covers both protocols.
+   */
+  public static final String DATA_PLANE_UDP_APPLY = "vsd.dataplane.udp.apply";
+  /** Local request/reply, inside the data plane: the UDP services' part of {@link #DATA_PLANE_STATUS}. */
+  public static final String DATA_PLANE_UDP_STATUS = "vsd.dataplane.udp.status";
+  /** Local request/reply, inside the data plane: {@link #DATA_PLANE_ZERO} for the UDP services. */
+  public static final String DATA_PLANE_UDP_ZERO = "vsd.dataplane.udp.zero";
   /** Local request/reply: the health verticle's view of every checked real server (docs/event-bus.md). */
   public static final String HEALTH_STATUS = "vsd.health.status";
   /** Local publish: the data plane took a real server out after consecutive connect failures (passive detection). */

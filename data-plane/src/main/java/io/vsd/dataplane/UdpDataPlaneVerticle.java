@@ -1,0 +1,284 @@
+package io.vsd.dataplane;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.transport.Transport;
+import io.vsd.eventbus.Addresses;
+import io.vsd.services.model.Endpoint;
+import io.vsd.services.model.Protocol;
+import io.vsd.services.model.ServiceKey;
+import io.vsd.services.routing.RoutingSnapshot;
+import io.vsd.services.routing.RoutingTable;
+import io.vsd.services.routing.ServiceRoute;
+import io.vsd.services.scheduler.Destination;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The UDP data plane: one datagram socket per UDP virtual service, bound to the service address, and for each
+ * client a session with a real server chosen by the service's scheduler (docs/architecture.md, "How a datagram
+ * flows").
+ *
+ * <p>It follows the routing table as the TCP data plane does: on start, on every {@link Addresses#ROUTING} notice
+ * and when the TCP data plane asks ({@link Addresses#DATA_PLANE_UDP_APPLY}), it binds the services that are new
+ * and closes those that are gone, with their sessions. The TCP data plane, which answers for the whole data
+ * plane, asks it for its listener errors before it publishes {@code vsd.routing.applied}, for its services'
+ * status ({@link Addresses#DATA_PLANE_UDP_STATUS}) and to zero its counters ({@link Addresses#DATA_PLANE_UDP_ZERO}).
+ *
+ * <p>Sockets run on Vert.x's own event loops with Vert.x's transport (epoll, or NIO where the native library
+ * does not load). A service's socket and all its sessions' sockets share one event loop: no locks. Deploy one
+ * instance per Vert.x, before the TCP data plane.
+ */
+public final class UdpDataPlaneVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(UdpDataPlaneVerticle.class.getName());
+
+  private final RoutingTable routing;
+  private final UdpOptions options;
+
+  // Owned by this verticle's context.
+  private VertxInternal vx;
+  private UdpForwarding forwarding;
+  private final TrafficStats stats = new TrafficStats();
+  private final Map<EventLoop, UdpSessionTable> tables = new HashMap<>();
+  private final Map<ServiceKey, Bound> listeners = new HashMap<>();
+  private RoutingSnapshot applied;
+  private Map<String, String> appliedErrors = Map.of();
+  private Future<Void> applying = Future.succeededFuture();
+  private boolean stopping;
+  private long estimateTimer = -1;
+
+  /** A service's socket and its handler, or why it could not be bound. */
+  private record Bound(Channel channel, UdpListener listener, String error) {}
+
+  public UdpDataPlaneVerticle(RoutingTable routing, UdpOptions options) {
+    this.routing = routing;
+    this.options = options;
+  }
+
+  /**
+   * The udp timeout: how long a session lives after its last datagram. The one place it is read from, so that
+   * it can come from the routing snapshot once {@code --set tcp tcpfin udp} puts it there.
+   */
+  Duration sessionTimeout() {
+    return options.sessionTimeout();
+  }
+
+  @Override
+  public Future<?> start() {
+    vx = (VertxInternal) vertx;
+    Transport transport = vx.transport();
+    forwarding = new UdpForwarding(routing, transport::datagramChannel, stats, () -> sessionTimeout().toNanos(),
+        options.maxSessions());
+    estimateTimer = vertx.setPeriodic(Counters.ESTIMATE_INTERVAL_MS, id -> stats.estimate());
+    var bus = vertx.eventBus();
+    // Listen before reading the current snapshot, so that no change falls between the two.
+    MessageConsumer<Object> changes = bus.localConsumer(Addresses.ROUTING, m -> applyCurrent());
+    MessageConsumer<Object> apply = bus.localConsumer(Addresses.DATA_PLANE_UDP_APPLY, m -> applyCurrent()
+        .onComplete(ar -> m.reply(new JsonObject().put("version", applied == null ? 0 : applied.version())
+            .put("listenerErrors", new JsonObject(new LinkedHashMap<>(appliedErrors))))));
+    MessageConsumer<Object> status = bus.localConsumer(Addresses.DATA_PLANE_UDP_STATUS, m -> m.reply(status()));
+    MessageConsumer<Object> zero = bus.localConsumer(Addresses.DATA_PLANE_UDP_ZERO, m -> {
+      String service = m.body() instanceof JsonObject body ? body.getString("service") : null;
+      stats.zero(service == null ? null : ServiceKey.parse(service));
+      m.reply(new JsonObject());
+    });
+    return Future.all(List.of(changes.completion(), apply.completion(), status.completion(), zero.completion()))
+        .compose(v -> applyCurrent());
+  }
+
+  /** Closes every socket at once: a UDP session has no end to wait for, and its replies need the service socket. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(estimateTimer);
+    return applying.transform(ar -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      for (Bound b : listeners.values()) {
+        if (b.channel() != null) {
+          closing.add(settled(b.channel().close()));
+        }
+      }
+      listeners.clear();
+      for (UdpSessionTable t : tables.values()) {
+        t.loop().execute(t::stop);
+      }
+      return Future.join(closing).mapEmpty();
+    });
+  }
+
+  // ---- listeners ----
+
+  private Future<Void> applyCurrent() {
+    applying = applying.transform(ar -> stopping ? Future.succeededFuture() : apply(routing.current()));
+    return applying;
+  }
+
+  private Future<Void> apply(RoutingSnapshot snapshot) {
+    if (snapshot == applied) {
+      return Future.succeededFuture();
+    }
+    TreeSet<ServiceKey> wanted = new TreeSet<>();
+    for (ServiceKey key : snapshot.routes().keySet()) {
+      if (key.protocol() == Protocol.UDP) {
+        wanted.add(key);
+      }
+    }
+    List<Future<Void>> settling = new ArrayList<>();
+    for (Iterator<Map.Entry<ServiceKey, Bound>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<ServiceKey, Bound> e = it.next();
+      if (!wanted.contains(e.getKey())) {
+        it.remove();
+        if (e.getValue().channel() != null) {
+          settling.add(settled(e.getValue().channel().close())); // its sessions close with it
+        }
+      }
+    }
+    for (ServiceKey key : wanted) {
+      Bound b = listeners.get(key);
+      if (b == null || b.channel() == null) {
+        settling.add(bind(key));
+      }
+    }
+    Map<ServiceKey, Set<Endpoint>> present = new HashMap<>();
+    for (ServiceKey key : wanted) {
+      Set<Endpoint> servers = new HashSet<>();
+      snapshot.routes().get(key).service().servers().forEach(r -> servers.add(r.endpoint()));
+      present.put(key, servers);
+    }
+    stats.retain(present);
+    return Future.join(settling).transform(ar -> {
+      applied = snapshot;
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (ServiceKey key : wanted) {
+        Bound b = listeners.get(key);
+        if (b != null && b.error() != null) {
+          errors.put(key.toString(), b.error());
+        }
+      }
+      appliedErrors = errors;
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Binds a service's socket on one of Vert.x's event loops; the future always succeeds, a failure is recorded. */
+  private Future<Void> bind(ServiceKey key) {
+    EventLoop loop = vx.nettyEventLoopGroup().next();
+    UdpSessionTable table = tables.computeIfAbsent(loop, l -> new UdpSessionTable(l, forwarding));
+    UdpListener listener = new UdpListener(forwarding, key, table);
+    var address = key.endpoint().toSocketAddress();
+    // No SO_REUSEADDR: a second socket on the same address must fail here, not share the datagrams.
+    ChannelFuture binding = new Bootstrap()
+        .group(loop)
+        .channelFactory(() -> forwarding.newChannel(address.getAddress()))
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpForwarding.MAX_DATAGRAM))
+        .handler(listener)
+        .bind(address);
+    return settled(binding).transform(ar -> {
+      if (ar.succeeded()) {
+        listeners.put(key, new Bound(binding.channel(), listener, null));
+      } else {
+        String error = TcpDataPlaneVerticle.reason(ar.cause());
+        LOG.log(System.Logger.Level.WARNING, "cannot listen for " + key + ": " + error);
+        listeners.put(key, new Bound(null, null, error));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  // ---- status ----
+
+  /**
+   * The UDP services, in the layout of the TCP data plane's status ({@code services}), each with its sessions and
+   * evictions under {@code udp}; and the director-wide session table under {@code udp}.
+   */
+  private JsonObject status() {
+    RoutingSnapshot snapshot = routing.current();
+    JsonObject services = new JsonObject();
+    for (ServiceRoute route : new TreeMap<>(snapshot.routes()).values()) {
+      ServiceKey key = route.service().key();
+      if (key.protocol() != Protocol.UDP) {
+        continue;
+      }
+      Bound b = listeners.get(key);
+      String listener = b == null ? (stopping ? "closed" : "pending")
+          : b.channel() != null ? "listening" : "error: " + b.error();
+      int active = 0;
+      int inactive = 0;
+      JsonObject servers = new JsonObject();
+      Map<Endpoint, Integer> persistent = route.templates() == null ? Map.of() : route.templates().countsByServer();
+      for (Destination d : route.destinations()) {
+        int a = d.counts().active();
+        int i = d.counts().inactive();
+        active += a;
+        inactive += i;
+        servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i)
+            .put("persistConns", persistent.getOrDefault(d.server().endpoint(), 0))
+            .put("weight", d.weight()));
+      }
+      for (var r : route.service().servers()) {
+        String endpoint = r.endpoint().toString();
+        JsonObject server = servers.getJsonObject(endpoint);
+        if (server == null) {
+          server = new JsonObject().put("activeConns", 0).put("inactConns", 0);
+          servers.put(endpoint, server);
+        }
+        Counters c = stats.find(key, r.endpoint());
+        server.put("stats", c == null ? new Counters().statsJson() : c.statsJson())
+            .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
+      }
+      Counters total = stats.find(key);
+      UdpListener l = b == null ? null : b.listener();
+      services.put(key.toString(), new JsonObject()
+          .put("listener", listener)
+          .put("activeConns", active)
+          .put("inactConns", inactive)
+          .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
+          .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
+          .put("udp", new JsonObject()
+              .put("sessions", l == null ? 0 : l.sessionCount())
+              .put("evicted", l == null ? 0 : l.evictedCount()))
+          .put("servers", servers));
+    }
+    return new JsonObject()
+        .put("version", snapshot.version())
+        .put("services", services)
+        .put("udp", new JsonObject()
+            .put("sessions", forwarding.sessions())
+            .put("maxSessions", forwarding.maxSessions())
+            .put("evicted", forwarding.evictedCount())
+            .put("dropped", forwarding.droppedCount())
+            .put("timeout", sessionTimeout().toMillis() / 1000.0));
+  }
+
+  // ---- helpers ----
+
+  private ContextInternal context() {
+    return (ContextInternal) context;
+  }
+
+  private Future<Void> settled(io.netty.util.concurrent.Future<Void> nettyFuture) {
+    PromiseInternal<Void> promise = context().promise();
+    nettyFuture.addListener(promise);
+    return promise.future();
+  }
+}
