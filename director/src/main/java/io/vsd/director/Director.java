@@ -209,7 +209,8 @@ public final class Director {
         .compose(id -> vertx.deployVerticle(new SchedulingVerticle(routing, config.id())
             .shareTemplates(cluster == null ? null : cluster.templates())))
         // UDP first: the TCP data plane asks it for its listeners before it reports a snapshot applied.
-        .compose(id -> vertx.deployVerticle(new UdpDataPlaneVerticle(routing, UdpOptions.defaults())))
+        .compose(id -> vertx.deployVerticle(new UdpDataPlaneVerticle(routing,
+            new UdpOptions(UdpOptions.DEFAULT_SESSION_TIMEOUT, config.udpSessions()))))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;

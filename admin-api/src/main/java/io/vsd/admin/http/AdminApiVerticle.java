@@ -419,6 +419,9 @@ public final class AdminApiVerticle extends VerticleBase {
     if (live.containsKey("listener")) {
       service.put("listener", live.getString("listener"));
     }
+    if (live.containsKey("udp")) {
+      service.put("udp", live.getJsonObject("udp")); // a UDP service's sessions and evictions
+    }
     HealthView.add(service, dataPlane.getJsonObject(HEALTH));
   }
 

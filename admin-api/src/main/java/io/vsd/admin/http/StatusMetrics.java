@@ -203,6 +203,11 @@ final class StatusMetrics {
       }
       counters("vsd.service", st, live.getJsonObject("stats"));
       counters("vsd.service", st, live.getJsonObject("rates"));
+      JsonObject udp = live.getJsonObject("udp"); // UDP services: their sessions (docs/architecture.md)
+      if (udp != null) {
+        gauge("vsd.service.udp.sessions", st, udp.getInteger("sessions", 0), "UDP sessions open now");
+        counter("vsd.service.udp.evicted.sessions", st, udp.getLong("evicted", 0L));
+      }
       JsonObject liveServers = live.getJsonObject("servers", new JsonObject());
       for (Object so : service.getJsonArray("servers", new JsonArray())) {
         JsonObject server = (JsonObject) so;
@@ -226,6 +231,13 @@ final class StatusMetrics {
       }
     }
     picks = List.copyOf(pickPoints);
+    JsonObject udp = dataPlane.getJsonObject("udp"); // the director's UDP session table
+    if (udp != null) {
+      gauge("vsd.udp.sessions", Tags.empty(), udp.getInteger("sessions", 0), "UDP sessions open now, over all services");
+      gauge("vsd.udp.sessions.max", Tags.empty(), udp.getInteger("maxSessions", 0), "The bound of the UDP session table");
+      counter("vsd.udp.evicted.sessions", Tags.empty(), udp.getLong("evicted", 0L));
+      counter("vsd.udp.dropped.datagrams", Tags.empty(), udp.getLong("dropped", 0L));
+    }
     meters.entrySet().removeIf(e -> {
       if (!e.getValue().seen) {
         registry.remove(e.getValue().meter);

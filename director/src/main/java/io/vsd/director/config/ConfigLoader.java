@@ -93,7 +93,7 @@ public final class ConfigLoader {
     }
     return new DirectorConfig(director.id(), director.admin(), director.stateDir(), director.drainTimeout(),
         director.connectTimeout(), director.connectRetries(), director.execChecks(), director.splice(), services,
-        sha256(bytes), cluster, auth, timeouts);
+        sha256(bytes), cluster, auth, timeouts, director.udpSessions());
   }
 
   private static List<VirtualService> services(Object value, SourceMap sources, List<Problem> problems) {

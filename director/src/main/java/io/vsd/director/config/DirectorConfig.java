@@ -25,17 +25,20 @@ import java.util.Objects;
  * @param cluster        how to join a cluster; {@link ClusterSettings#STANDALONE} by default
  * @param auth           the admin API's tokens; {@link AuthSettings#NONE}: a generated one
  * @param timeouts       the connection timeouts of the {@code timeouts:} section; IPVS's defaults when absent
+ * @param udpSessions    the most UDP sessions this director keeps (the least recently used is evicted beyond it)
  */
 public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Duration drainTimeout,
                              Duration connectTimeout, int connectRetries, boolean execChecks, boolean splice,
                              List<VirtualService> services, String digest, ClusterSettings cluster,
-                             AuthSettings auth, Timeouts timeouts) {
+                             AuthSettings auth, Timeouts timeouts,
+                             int udpSessions) {
 
   public static final ListenAddress DEFAULT_ADMIN = new ListenAddress("127.0.0.1", 9900);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final int DEFAULT_CONNECT_RETRIES = 3;
   public static final boolean DEFAULT_SPLICE = io.vsd.dataplane.DataPlaneOptions.DEFAULT_SPLICE;
+  public static final int DEFAULT_UDP_SESSIONS = 65536;
 
   public DirectorConfig {
     Objects.requireNonNull(id, "id");
@@ -46,6 +49,9 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(timeouts, "timeouts");
     services = List.copyOf(services);
+    if (udpSessions < 1) {
+      throw new IllegalArgumentException("udpSessions must be 1 or more, got " + udpSessions);
+    }
   }
 
   /** Without tokens (the director generates one, see {@link AuthSettings}), splice at its default. */
@@ -53,20 +59,20 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
                         int connectRetries, boolean execChecks, List<VirtualService> services, String digest,
                         ClusterSettings cluster) {
     this(id, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, DEFAULT_SPLICE, services,
-        digest, cluster, AuthSettings.NONE, Timeouts.DEFAULT);
+        digest, cluster, AuthSettings.NONE, Timeouts.DEFAULT, DEFAULT_UDP_SESSIONS);
   }
 
   /** This config with other auth settings (the environment's tokens, or a test's). */
   public DirectorConfig withAuth(AuthSettings a) {
     return new DirectorConfig(id, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, splice,
-        services, digest, cluster, a, timeouts);
+        services, digest, cluster, a, timeouts, udpSessions);
   }
 
   /** Running with no config file: every setting at its default, no services, no digest. */
   public static DirectorConfig defaults() {
     return new DirectorConfig(HostName.local(), DEFAULT_ADMIN, null, DEFAULT_DRAIN_TIMEOUT,
         DEFAULT_CONNECT_TIMEOUT, DEFAULT_CONNECT_RETRIES, false, DEFAULT_SPLICE, List.of(), null,
-        ClusterSettings.STANDALONE, AuthSettings.NONE, Timeouts.DEFAULT);
+        ClusterSettings.STANDALONE, AuthSettings.NONE, Timeouts.DEFAULT, DEFAULT_UDP_SESSIONS);
   }
 
   /** {@code $HOME/.local/state/vsd}. */
@@ -100,7 +106,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       }
     }
     return new DirectorConfig(id, a, stateDirOverride == null ? stateDir : stateDirOverride, drain, connectTimeout,
-        connectRetries, execChecks, splice, services, digest, cluster, auth, timeouts);
+        connectRetries, execChecks, splice, services, digest, cluster, auth, timeouts, udpSessions);
   }
 
   /**
@@ -150,7 +156,7 @@ public record DirectorConfig(String id, ListenAddress admin, Path stateDir, Dura
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return new DirectorConfig(newId, admin, stateDir, drainTimeout, connectTimeout, connectRetries, execChecks, splice,
-        services, digest, c, auth, timeouts);
+        services, digest, c, auth, timeouts, udpSessions);
   }
 
   /** The command line's cluster options; null where not given. */

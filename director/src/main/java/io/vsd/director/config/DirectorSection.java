@@ -15,15 +15,16 @@ final class DirectorSection {
 
   static final List<String> KEYS =
       List.of("id", "admin", "state-dir", "drain-timeout", "connect-timeout", "connect-retries", "exec-checks",
-          "splice");
+          "splice", "udp-sessions");
 
   /** Host names qualify; the id shows up in metrics labels, URLs and event-bus messages. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
   private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+  private static final int MAX_UDP_SESSIONS = 16_777_216;
 
   /** The settings, each valid or at its default; what was wrong is in {@code problems}. */
   record Settings(String id, ListenAddress admin, Path stateDir, Duration drainTimeout, Duration connectTimeout,
-                  int connectRetries, boolean execChecks, boolean splice) {}
+                  int connectRetries, boolean execChecks, boolean splice, int udpSessions) {}
 
   /**
    * @param at      the pointer of the mapping ("/director")
@@ -48,7 +49,8 @@ final class DirectorSection {
             DirectorConfig.DEFAULT_CONNECT_TIMEOUT, problems),
         retries(json.getValue("connect-retries"), at + "/connect-retries", problems),
         execChecks(json.getValue("exec-checks"), at + "/exec-checks", problems),
-        splice(json.getValue("splice"), at + "/splice", problems));
+        splice(json.getValue("splice"), at + "/splice", problems),
+        udpSessions(json.getValue("udp-sessions"), at + "/udp-sessions", problems));
   }
 
   private static boolean splice(Object value, String at, List<Problem> problems) {
@@ -140,6 +142,22 @@ final class DirectorSection {
       problems.add(new Problem(at, key + " " + e.getMessage()));
     }
     return dflt;
+  }
+
+  /** The UDP session table's bound: each session holds a socket, so the file-descriptor limit bounds it too. */
+  private static int udpSessions(Object value, String at, List<Problem> problems) {
+    if (value == null) {
+      return DirectorConfig.DEFAULT_UDP_SESSIONS;
+    }
+    if (value instanceof Number n && !(n instanceof Double d && !Double.isFinite(d))) {
+      BigDecimal b = new BigDecimal(n.toString());
+      if (b.stripTrailingZeros().scale() <= 0 && b.signum() > 0 && b.compareTo(BigDecimal.valueOf(MAX_UDP_SESSIONS)) <= 0) {
+        return b.intValueExact();
+      }
+    }
+    problems.add(new Problem(at, "udp-sessions must be a whole number from 1 to " + MAX_UDP_SESSIONS + ", got "
+        + Checks.describe(value)));
+    return DirectorConfig.DEFAULT_UDP_SESSIONS;
   }
 
   private static int retries(Object value, String at, List<Problem> problems) {

@@ -47,6 +47,7 @@ class ConfigLoaderTest {
           connect-timeout: 500ms
           connect-retries: 0
           splice: false
+          udp-sessions: 1000
         services:
           - protocol: udp
             address: 10.0.0.1:53
@@ -185,7 +186,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(
         "vsd.yaml:3:3: director.admin: malformed address \"::1:9900\": write IPv6 addresses in brackets, as in [2001:db8::1]:80",
         "vsd.yaml:4:3: director.drain-timeout: drain-timeout must be a duration such as 500ms, 30s, 2m or 1h, or a number of seconds, got \"30x\"",
-        "vsd.yaml:5:3: director.colour: unknown field \"colour\"; expected one of: admin, connect-retries, connect-timeout, drain-timeout, exec-checks, id, splice, state-dir",
+        "vsd.yaml:5:3: director.colour: unknown field \"colour\"; expected one of: admin, connect-retries, connect-timeout, drain-timeout, exec-checks, id, splice, state-dir, udp-sessions",
         "vsd.yaml:8:5: services[0].scheduler: unknown scheduler \"wrrr\"; known schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos, chb",
         "vsd.yaml:9:19: services[0].persistence.timeout: persistence timeout must be an integer between 1 and 2147483647, got 0",
         "vsd.yaml:12:9: services[0].servers[0].weight: weight must be an integer between 0 and 65535, got 70000",
@@ -202,7 +203,7 @@ class ConfigLoaderTest {
   @Test
   void unknownKeysAtEveryLevel() {
     assertEquals(List.of(
-        "vsd.yaml:2:3: director.admn: unknown field \"admn\"; expected one of: admin, connect-retries, connect-timeout, drain-timeout, exec-checks, id, splice, state-dir",
+        "vsd.yaml:2:3: director.admn: unknown field \"admn\"; expected one of: admin, connect-retries, connect-timeout, drain-timeout, exec-checks, id, splice, state-dir, udp-sessions",
         "vsd.yaml:5:5: services[0].schedular: unknown field \"schedular\"; expected one of: address, check, flags, hashBalanceFactor, mhTableSize, onFailure, ops, passive, persistence, protocol, quorum, scheduler, servers, slowStart, sorry",
         "vsd.yaml:8:9: services[0].servers[0].wieght: unknown field \"wieght\"; expected one of: address, check, forward, lower, upper, weight",
         "vsd.yaml:9:1: service: unknown field \"service\"; expected one of: auth, cluster, director, services, timeouts"), errors("""
