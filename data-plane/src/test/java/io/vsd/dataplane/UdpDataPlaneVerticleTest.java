@@ -216,6 +216,38 @@ class UdpDataPlaneVerticleTest {
     }
   }
 
+  /** A persistent UDP service keeps a client address on its real server across sessions (new source ports). */
+  @Test
+  void persistenceKeepsAClientOnItsRealServerAndZeroClearsTheCounters() throws Exception {
+    try (UdpEchoServer a = new UdpEchoServer("127.0.0.1", "A");
+         UdpEchoServer b = new UdpEchoServer("127.0.0.1", "B");
+         UdpTestDirector d = new UdpTestDirector(DEFAULTS, true)) {
+      int port = freeUdpPort("127.0.0.1");
+      String key = "udp/127.0.0.1:" + port;
+      JsonObject add = addUdpService("127.0.0.1:" + port, "rr", false, a.address(), b.address());
+      add.getJsonObject("body").put("persistence", new JsonObject().put("timeout", 60));
+      d.change(add);
+      InetSocketAddress service = new InetSocketAddress("127.0.0.1", port);
+      // Five client sockets of 127.0.0.1: five sessions, one template, one real server.
+      for (int i = 0; i < 5; i++) {
+        try (DatagramSocket c = client()) {
+          assertEquals("A:" + i, ask(c, service, String.valueOf(i)));
+        }
+      }
+      JsonObject s = d.service(key);
+      assertEquals(1, s.getJsonObject("servers").getJsonObject(a.address()).getInteger("persistConns"));
+      assertEquals(5, s.getJsonObject("stats").getLong("conns"));
+      assertEquals(0, b.peers.size(), "rr alone would have sent the second session to B");
+
+      // ipvsadm -Z reaches the UDP counters through the data plane's one zero address.
+      TestDirector.await(d.vertx.eventBus().request(io.vsd.eventbus.Addresses.DATA_PLANE_ZERO,
+          new JsonObject().put("service", key)));
+      assertEquals(0, d.service(key).getJsonObject("stats").getLong("conns"));
+      assertEquals(0, d.service(key).getJsonObject("servers").getJsonObject(a.address()).getJsonObject("stats")
+          .getLong("inPkts"));
+    }
+  }
+
   /** ICMP port unreachable on the session's socket ends it: the client's retry goes to another real server. */
   @ParameterizedTest(name = "preferNative={0}")
   @ValueSource(booleans = {true, false})
