@@ -120,7 +120,11 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
       }
       listeners.clear();
       for (UdpSessionTable t : tables.values()) {
-        t.loop().execute(t::stop);
+        try {
+          t.loop().execute(t::stop);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // The event loop is already shutting down: its sockets close with it.
+        }
       }
       return Future.join(closing).mapEmpty();
     });
@@ -142,6 +146,10 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
       if (key.protocol() == Protocol.UDP) {
         wanted.add(key);
       }
+    }
+    // Before any socket is bound, so that a service's first session is timed under its scheduler.
+    for (ServiceKey key : wanted) {
+      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
     }
     List<Future<Void>> settling = new ArrayList<>();
     for (Iterator<Map.Entry<ServiceKey, Bound>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
@@ -248,7 +256,8 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
       }
       Counters total = stats.find(key);
       UdpListener l = b == null ? null : b.listener();
-      services.put(key.toString(), new JsonObject()
+      PickLatency picks = stats.findPicks(key);
+      JsonObject serviceStatus = new JsonObject()
           .put("listener", listener)
           .put("activeConns", active)
           .put("inactConns", inactive)
@@ -257,7 +266,11 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
           .put("udp", new JsonObject()
               .put("sessions", l == null ? 0 : l.sessionCount())
               .put("evicted", l == null ? 0 : l.evictedCount()))
-          .put("servers", servers));
+          .put("servers", servers);
+      if (picks != null) {
+        serviceStatus.put("picks", picks.json());
+      }
+      services.put(key.toString(), serviceStatus);
     }
     return new JsonObject()
         .put("version", snapshot.version())

@@ -119,7 +119,12 @@ final class UdpListener extends ChannelInboundHandlerAdapter {
       return null;
     }
     PickContext pick = new PickContext(client, serviceAddress);
+    PickLatency latency = forwarding.stats().picks(key, route.service().scheduler());
+    long start = System.nanoTime();
     Destination d = route.pick(pick);
+    if (latency != null) {
+      latency.record(System.nanoTime() - start); // docs/monitoring.md: vsd_scheduler_pick_seconds
+    }
     if (d == null) {
       forwarding.release();
       pick.connectionEnded();

@@ -88,6 +88,9 @@ class UdpDataPlaneVerticleTest {
         assertEquals(16, stats.getLong("outPkts"));
         assertEquals(2, s.getJsonObject("servers").getJsonObject(b.address()).getJsonObject("stats").getLong("conns"));
         assertEquals(4, d.status().getJsonObject("udp").getInteger("sessions"));
+        // Each session's pick was timed, under the service's scheduler (vsd_scheduler_pick_seconds).
+        assertEquals("rr", s.getJsonObject("picks").getString("scheduler"));
+        assertEquals(4, s.getJsonObject("picks").getLong("count"));
       } finally {
         clients.forEach(DatagramSocket::close);
       }
