@@ -76,11 +76,11 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
   }
 
   /**
-   * The udp timeout: how long a session lives after its last datagram. The one place it is read from, so that
-   * it can come from the routing snapshot once {@code --set tcp tcpfin udp} puts it there.
+   * The udp timeout ({@code ipvsadm --set}): how long a session lives after its last datagram. Read from the
+   * current snapshot at each sweep, so a change applies to open sessions too.
    */
   Duration sessionTimeout() {
-    return options.sessionTimeout();
+    return Duration.ofSeconds(routing.current().timeouts().udp());
   }
 
   @Override

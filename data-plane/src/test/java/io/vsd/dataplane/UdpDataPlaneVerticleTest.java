@@ -135,7 +135,7 @@ class UdpDataPlaneVerticleTest {
   void aSessionExpiresAfterTheUdpTimeoutAndTheNextQueryIsScheduledAgain() throws Exception {
     try (Dnsmasq a = Dnsmasq.start("10.9.8.7", tmp);
          Dnsmasq b = Dnsmasq.start("10.9.8.8", tmp);
-         UdpTestDirector d = new UdpTestDirector(new UdpOptions(Duration.ofMillis(1500), 65536), true)) {
+         UdpTestDirector d = new UdpTestDirector(DEFAULTS, true)) {
       int port = freeUdpPort("127.0.0.1");
       String key = "udp/127.0.0.1:" + port;
       d.change(addUdpService("127.0.0.1:" + port, "rr", false, a.address(), b.address()));
@@ -145,6 +145,10 @@ class UdpDataPlaneVerticleTest {
       assertEquals(a.answer, Dnsmasq.dig(port, source, 2));
       assertEquals(1, d.service(key).getJsonObject("udp").getInteger("sessions"));
       assertEquals(1, d.service(key).getInteger("inactConns"));
+      // ipvsadm --set 0 0 3: the udp timeout goes from 300 s to 3 s, for the open session too.
+      d.change(new JsonObject().put("action", io.vsd.eventbus.TableCommands.SET_TIMEOUTS)
+          .put("body", new JsonObject().put("tcp", 0).put("tcpfin", 0).put("udp", 3)));
+      assertEquals(3.0, d.status().getJsonObject("udp").getDouble("timeout"));
       // The timeout passes with no datagram: the session is gone, and its InActConn with it.
       awaitService(d, key, s -> s.getJsonObject("udp").getInteger("sessions") == 0 && s.getInteger("inactConns") == 0,
           Duration.ofSeconds(10));
@@ -189,7 +193,7 @@ class UdpDataPlaneVerticleTest {
   void aFullSessionTableEvictsTheLeastRecentlyUsedAndCountsIt() throws Exception {
     try (UdpEchoServer a = new UdpEchoServer("127.0.0.1", "A");
          UdpEchoServer b = new UdpEchoServer("127.0.0.1", "B");
-         UdpTestDirector d = new UdpTestDirector(new UdpOptions(Duration.ofSeconds(300), 2), true);
+         UdpTestDirector d = new UdpTestDirector(new UdpOptions(2), true);
          DatagramSocket c1 = client();
          DatagramSocket c2 = client();
          DatagramSocket c3 = client()) {

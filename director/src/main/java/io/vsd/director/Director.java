@@ -210,7 +210,7 @@ public final class Director {
             .shareTemplates(cluster == null ? null : cluster.templates())))
         // UDP first: the TCP data plane asks it for its listeners before it reports a snapshot applied.
         .compose(id -> vertx.deployVerticle(new UdpDataPlaneVerticle(routing,
-            new UdpOptions(UdpOptions.DEFAULT_SESSION_TIMEOUT, config.udpSessions()))))
+            new UdpOptions(config.udpSessions()))))
         .compose(id -> vertx.deployVerticle(new TcpDataPlaneVerticle(routing, dataPlane)))
         .compose(id -> {
           dataPlaneDeployment = id;
