@@ -143,7 +143,9 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       return;
     }
     int limit = Math.max(0, Math.min(MAX_LIST, body.getInteger("limit", MAX_LIST)));
-    forwarding.table().list(service, limit, context()).onComplete(ar -> {
+    forwarding.table().list(service, limit, context())
+        .compose(tcp -> UdpPlane.connections(vertx, service, limit, tcp)) // and the UDP sessions
+        .onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result());
       } else {

@@ -102,7 +102,10 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
       stats.zero(service == null ? null : ServiceKey.parse(service));
       m.reply(new JsonObject());
     });
-    return Future.all(List.of(changes.completion(), apply.completion(), status.completion(), zero.completion()))
+    MessageConsumer<JsonObject> connections = bus.localConsumer(Addresses.DATA_PLANE_UDP_CONNECTIONS,
+        m -> listSessions(m.body()).onComplete(ar -> m.reply(ar.succeeded() ? ar.result() : new JsonObject())));
+    return Future.all(List.of(changes.completion(), apply.completion(), status.completion(), zero.completion(),
+            connections.completion()))
         .compose(v -> applyCurrent());
   }
 
@@ -210,6 +213,43 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
         listeners.put(key, new Bound(null, null, error));
       }
       return Future.succeededFuture();
+    });
+  }
+
+  // ---- vsadm -L -c ----
+
+  /**
+   * The sessions as connection rows: {@code {"connections": [...], "total": N}}, at most {@code limit} rows of
+   * {@code service}; gathered on each event loop, without blocking any.
+   */
+  private Future<JsonObject> listSessions(JsonObject body) {
+    ServiceKey service = body == null || body.getString("service") == null ? null
+        : ServiceKey.parse(body.getString("service"));
+    int limit = body == null ? Integer.MAX_VALUE : Math.max(0, body.getInteger("limit", Integer.MAX_VALUE));
+    List<Future<JsonObject>> parts = new ArrayList<>();
+    for (UdpSessionTable t : tables.values()) {
+      PromiseInternal<JsonObject> part = context().promise();
+      try {
+        t.loop().execute(() -> {
+          List<JsonObject> rows = new ArrayList<>();
+          int matched = t.list(service, limit, rows);
+          part.complete(new JsonObject().put("rows", new io.vertx.core.json.JsonArray(new ArrayList<>(rows)))
+              .put("matched", matched));
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        part.complete(new JsonObject().put("rows", new io.vertx.core.json.JsonArray()).put("matched", 0));
+      }
+      parts.add(part.future());
+    }
+    return Future.all(parts).map(all -> {
+      io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+      long total = 0;
+      for (int i = 0; i < all.size(); i++) {
+        JsonObject p = all.resultAt(i);
+        p.getJsonArray("rows").forEach(rows::add);
+        total += p.getInteger("matched");
+      }
+      return new JsonObject().put("connections", rows).put("total", total);
     });
   }
 

@@ -74,6 +74,19 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     return ops;
   }
 
+  /** Its row in vsadm -L -c: IPVS shows a UDP entry's state as "UDP". */
+  io.vertx.core.json.JsonObject row(long expiresSeconds) {
+    io.vsd.services.model.ServiceKey key = listener.key();
+    return new io.vertx.core.json.JsonObject()
+        .put("service", key.toString())
+        .put("protocol", "UDP")
+        .put("source", new io.vsd.services.model.Endpoint(client.getAddress(), client.getPort()).toString())
+        .put("virtual", key.endpoint().toString())
+        .put("destination", destination.server().endpoint().toString())
+        .put("state", "UDP")
+        .put("expires", expiresSeconds);
+  }
+
   /** Counts the session and connects its socket to the real server, on the listener's event loop. */
   void open() {
     destination.connectionOpened();

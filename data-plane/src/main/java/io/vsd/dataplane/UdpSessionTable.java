@@ -60,6 +60,27 @@ final class UdpSessionTable {
     return true;
   }
 
+  /**
+   * vsadm -L -c: at most {@code limit} rows of {@code service}'s sessions (null: every service), added to
+   * {@code rows}; returns how many sessions matched. On the event loop.
+   */
+  int list(io.vsd.services.model.ServiceKey service, int limit, java.util.List<io.vertx.core.json.JsonObject> rows) {
+    long now = System.nanoTime();
+    long timeout = forwarding.timeoutNanos();
+    int matched = 0;
+    for (UdpSession s = head; s != null; s = s.next) {
+      if (service != null && !service.equals(s.listener().key())) {
+        continue;
+      }
+      matched++;
+      if (rows.size() < limit) {
+        long leftMs = Math.max(0, timeout - (now - s.lastUsed)) / 1_000_000;
+        rows.add(s.row((leftMs + 999) / 1000)); // whole seconds, rounded up, as the TCP rows
+      }
+    }
+    return matched;
+  }
+
   /** Closes every session and stops sweeping. */
   void stop() {
     stopped = true;

@@ -88,6 +88,28 @@ class UdpDataPlaneVerticleTest {
         assertEquals(16, stats.getLong("outPkts"));
         assertEquals(2, s.getJsonObject("servers").getJsonObject(b.address()).getJsonObject("stats").getLong("conns"));
         assertEquals(4, d.status().getJsonObject("udp").getInteger("sessions"));
+        // vsadm -L -c: one row per session, state UDP, sorted by source, expiring in the udp timeout (300 s).
+        JsonObject list = TestDirector.await(d.vertx.eventBus().<JsonObject>request(
+            io.vsd.eventbus.Addresses.DATA_PLANE_CONNECTIONS, new JsonObject())).body();
+        assertEquals(4, list.getLong("total"));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          InetSocketAddress c = (InetSocketAddress) clients.get(i).getLocalSocketAddress();
+          expected.add("127.0.0.1:" + c.getPort() + " -> " + (names.get(i).equals("A") ? a.address() : b.address()));
+        }
+        List<String> rows = new ArrayList<>();
+        for (Object o : list.getJsonArray("connections")) {
+          JsonObject r = (JsonObject) o;
+          assertEquals("UDP", r.getString("protocol"));
+          assertEquals("UDP", r.getString("state"));
+          assertEquals(key, r.getString("service"));
+          assertEquals("127.0.0.1:" + port, r.getString("virtual"));
+          long expires = r.getLong("expires");
+          assertTrue(expires > 240 && expires <= 300, r.encode());
+          rows.add(r.getString("source") + " -> " + r.getString("destination"));
+        }
+        assertEquals(expected.stream().sorted(java.util.Comparator.comparingInt(
+            x -> Integer.parseInt(x.substring(10, x.indexOf(' '))))).toList(), rows);
         // Each session's pick was timed, under the service's scheduler (vsd_scheduler_pick_seconds).
         assertEquals("rr", s.getJsonObject("picks").getString("scheduler"));
         assertEquals(4, s.getJsonObject("picks").getLong("count"));

@@ -101,6 +101,12 @@ class UdpEndToEndTest {
     assertTrue(metrics.contains("vsd_udp_sessions_max 65536.0"), metrics);
     assertTrue(metrics.contains("vsd_udp_evicted_sessions_total 0.0"), metrics);
 
+    // -L -c: the six sessions, each with IPVS's UDP state.
+    DirectorProcessTest.Result conns = vsadm("-L", "-n", "-c");
+    assertEquals(0, conns.exit(), conns.err());
+    assertEquals(6, conns.out().lines().filter(l -> l.matches("UDP \\d\\d:\\d\\d  UDP {9}127\\.0\\.0\\.1:\\d+ +127\\.0\\.0\\.1:"
+        + vport + " +127\\.0\\.0\\.1:\\d+")).count(), conns.out());
+
     // B dies: its DNS check fails, it leaves the route, and every new query goes to A.
     b.close();
     awaitServer(key, b.address(), s -> "down".equals(s.getJsonObject("health").getString("state")));

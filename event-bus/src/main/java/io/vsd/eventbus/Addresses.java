@@ -46,6 +46,8 @@ public final class Addresses {
   public static final String DATA_PLANE_UDP_STATUS = "vsd.dataplane.udp.status";
   /** Local request/reply, inside the data plane: {@link #DATA_PLANE_ZERO} for the UDP services. */
   public static final String DATA_PLANE_UDP_ZERO = "vsd.dataplane.udp.zero";
+  /** Local request/reply, inside the data plane: the UDP sessions' rows of {@link #DATA_PLANE_CONNECTIONS}. */
+  public static final String DATA_PLANE_UDP_CONNECTIONS = "vsd.dataplane.udp.connections";
   /** Local request/reply: the health verticle's view of every checked real server (docs/event-bus.md). */
   public static final String HEALTH_STATUS = "vsd.health.status";
   /** Local publish: the data plane took a real server out after consecutive connect failures (passive detection). */
