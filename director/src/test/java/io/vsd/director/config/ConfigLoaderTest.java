@@ -76,6 +76,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMillis(500), c.connectTimeout());
     assertEquals(0, c.connectRetries());
     assertEquals(false, c.splice());
+    assertEquals(1000, c.udpSessions());
     assertEquals(3, c.services().size());
     assertEquals(3, c.realServerCount());
 
@@ -328,6 +329,14 @@ class ConfigLoaderTest {
   void connectTimeoutMustBePositive() {
     assertEquals(List.of("vsd.yaml:2:3: director.connect-timeout: connect-timeout must be between 1ms and 24h, got \"0s\""),
         errors("director:\n  connect-timeout: 0s\n"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"0", "-5", "2.5", "'\"many\"'", "16777217"})
+  void udpSessionsMustBeAWholeNumberFrom1(String written) {
+    assertEquals(List.of("vsd.yaml:2:3: director.udp-sessions: udp-sessions must be a whole number from 1 to 16777216, got "
+        + written), errors("director:\n  udp-sessions: " + written + "\n"));
+    assertEquals(DirectorConfig.DEFAULT_UDP_SESSIONS, DirectorConfig.defaults().udpSessions());
   }
 
   @ParameterizedTest
