@@ -25,17 +25,10 @@ import io.vsd.services.routing.RoutingSnapshot;
 import io.vsd.services.routing.RoutingTable;
 import io.vsd.services.routing.ServiceRoute;
 import io.vsd.services.scheduler.Destination;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The TCP data plane: one listening socket per TCP virtual service, and for each accepted connection a
@@ -60,8 +53,6 @@ import java.util.regex.Pattern;
 public final class TcpDataPlaneVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(TcpDataPlaneVerticle.class.getName());
   private static final long DRAIN_POLL_MS = 50;
-  /** Netty's native errors: "bind(..) failed with error(-98): Address already in use". */
-  private static final Pattern NATIVE_ERROR = Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.+)$");
 
   private final RoutingTable routing;
   private final DataPlaneOptions options;
@@ -71,16 +62,9 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   private VertxInternal vx;
   private Transport transport;
   private Forwarding forwarding;
-  private final Map<ServiceKey, Listener> listeners = new HashMap<>();
-  private RoutingSnapshot applied;
-  /** Snapshots are applied one after another: each waits until the binds of the one before have settled. */
-  private Future<Void> applying = Future.succeededFuture();
-  private boolean stopping;
   private final TrafficStats stats = new TrafficStats();
+  private final Listeners<Channel> listeners;
   private long estimateTimer = -1;
-
-  /** A virtual service's listening socket, or why it could not be bound. */
-  private record Listener(Channel channel, String error) {}
 
   public TcpDataPlaneVerticle(RoutingTable routing, DataPlaneOptions options) {
     this(routing, options, UnaryOperator.identity());
@@ -92,6 +76,9 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
     this.routing = routing;
     this.options = options;
     this.outboundChannels = outboundChannels;
+    // Closing a listening socket leaves the connections it accepted open.
+    this.listeners = new Listeners<>(Protocol.TCP, routing, stats, LOG, this::bind,
+        listener -> Listeners.settled(context(), listener.close()));
   }
 
   @Override
@@ -121,10 +108,8 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   /** Stops accepting at once, then lets open connections finish, for at most the drain timeout. */
   @Override
   public Future<?> stop() {
-    stopping = true;
     vertx.cancelTimer(estimateTimer);
-    return applying
-        .transform(ar -> closeListeners())
+    return listeners.stop()
         .compose(v -> drain())
         .onComplete(ar -> forwarding.table().stop());
   }
@@ -157,66 +142,15 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
   // ---- listeners ----
 
   private Future<Void> applyCurrent() {
-    applying = applying.transform(ar -> stopping ? Future.succeededFuture() : apply(routing.current()));
-    return applying;
+    return listeners.applyCurrent(() -> {
+      Map<String, String> udpErrors = new LinkedHashMap<>();
+      return UdpPlane.apply(vertx, udpErrors).map(v -> udpErrors);
+    }, (snapshot, errors) -> vertx.eventBus().publish(Addresses.ROUTING_APPLIED,
+        new RoutingApplied(snapshot.version(), errors).toJson()));
   }
 
-  private Future<Void> apply(RoutingSnapshot snapshot) {
-    if (snapshot == applied) {
-      return Future.succeededFuture();
-    }
-    TreeSet<ServiceKey> wanted = new TreeSet<>();
-    for (ServiceKey key : snapshot.routes().keySet()) {
-      if (key.protocol() == Protocol.TCP) {
-        wanted.add(key);
-      }
-    }
-    // Before any listener is bound, so that a service's first connection is timed under its scheduler.
-    for (ServiceKey key : wanted) {
-      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
-    }
-    List<Future<Void>> settling = new ArrayList<>();
-    for (Iterator<Map.Entry<ServiceKey, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<ServiceKey, Listener> e = it.next();
-      if (!wanted.contains(e.getKey())) {
-        it.remove();
-        if (e.getValue().channel() != null) {
-          // Closing a listening socket leaves the connections it accepted open.
-          settling.add(settled(e.getValue().channel().close()));
-        }
-      }
-    }
-    for (ServiceKey key : wanted) {
-      Listener l = listeners.get(key);
-      if (l == null || l.channel() == null) {
-        settling.add(bind(key));
-      }
-    }
-    Map<ServiceKey, java.util.Set<io.vsd.services.model.Endpoint>> present = new HashMap<>();
-    for (ServiceKey key : wanted) {
-      java.util.Set<io.vsd.services.model.Endpoint> servers = new java.util.HashSet<>();
-      snapshot.routes().get(key).service().servers().forEach(r -> servers.add(r.endpoint()));
-      present.put(key, servers);
-    }
-    stats.retain(present);
-    Map<String, String> udpErrors = new LinkedHashMap<>();
-    settling.add(UdpPlane.apply(vertx, udpErrors));
-    return Future.join(settling).transform(ar -> {
-      applied = snapshot;
-      Map<String, String> errors = new LinkedHashMap<>(udpErrors);
-      for (ServiceKey key : wanted) {
-        Listener l = listeners.get(key);
-        if (l != null && l.error() != null) {
-          errors.put(key.toString(), l.error());
-        }
-      }
-      vertx.eventBus().publish(Addresses.ROUTING_APPLIED, new RoutingApplied(snapshot.version(), errors).toJson());
-      return Future.succeededFuture();
-    });
-  }
-
-  /** Binds a service's listener; the future always succeeds, a failure is recorded in the listener. */
-  private Future<Void> bind(ServiceKey key) {
+  /** Binds a service's listener on the acceptor loop; its connections spread over all the event loops. */
+  private Future<Channel> bind(ServiceKey key) {
     ServerBootstrap server = new ServerBootstrap()
         .group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
         .channelFactory(transport.serverChannelFactory(false))
@@ -233,27 +167,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
           }
         });
     ChannelFuture binding = server.bind(key.endpoint().toSocketAddress());
-    return settled(binding).transform(ar -> {
-      if (ar.succeeded()) {
-        listeners.put(key, new Listener(binding.channel(), null));
-      } else {
-        String error = reason(ar.cause());
-        LOG.log(System.Logger.Level.WARNING, "cannot listen for " + key + ": " + error);
-        listeners.put(key, new Listener(null, error));
-      }
-      return Future.succeededFuture();
-    });
-  }
-
-  private Future<Void> closeListeners() {
-    List<Future<Void>> closing = new ArrayList<>();
-    for (Listener l : listeners.values()) {
-      if (l.channel() != null) {
-        closing.add(settled(l.channel().close()));
-      }
-    }
-    listeners.clear();
-    return Future.join(closing).mapEmpty();
+    return Listeners.settled(context(), binding).map(v -> binding.channel());
   }
 
   // ---- drain ----
@@ -292,9 +206,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       if (key.protocol() != Protocol.TCP) {
         continue;
       }
-      Listener l = listeners.get(key);
-      String listener = l == null ? (stopping ? "closed" : "pending")
-          : l.channel() != null ? "listening" : "error: " + l.error();
+      String listener = listeners.state(key);
       int active = 0;
       int inactive = 0;
       JsonObject servers = new JsonObject();
@@ -357,27 +269,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
 
   // ---- helpers ----
 
-  /**
-   * The operating system's words, the same on every transport: epoll's "bind(..) failed with error(-98):
-   * Address already in use" and NIO's "Address already in use" both give the latter.
-   */
-  static String reason(Throwable error) {
-    String message = error.getMessage();
-    if (message == null) {
-      return error.getClass().getSimpleName();
-    }
-    Matcher m = NATIVE_ERROR.matcher(message);
-    return m.matches() ? m.group(1) : message;
-  }
-
   private ContextInternal context() {
     return (ContextInternal) context;
-  }
-
-  /** A Netty future as a Vert.x future whose callbacks run on this verticle's context. */
-  private Future<Void> settled(io.netty.util.concurrent.Future<Void> nettyFuture) {
-    PromiseInternal<Void> promise = context().promise();
-    nettyFuture.addListener(promise);
-    return promise.future();
   }
 }

@@ -25,14 +25,10 @@ import io.vsd.services.scheduler.Destination;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The UDP data plane: one datagram socket per UDP virtual service, bound to the service address, and for each
@@ -60,19 +56,19 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
   private UdpForwarding forwarding;
   private final TrafficStats stats = new TrafficStats();
   private final Map<EventLoop, UdpSessionTable> tables = new HashMap<>();
-  private final Map<ServiceKey, Bound> listeners = new HashMap<>();
-  private RoutingSnapshot applied;
+  private final Listeners<Bound> listeners;
   private Map<String, String> appliedErrors = Map.of();
-  private Future<Void> applying = Future.succeededFuture();
-  private boolean stopping;
   private long estimateTimer = -1;
 
-  /** A service's socket and its handler, or why it could not be bound. */
-  private record Bound(Channel channel, UdpListener listener, String error) {}
+  /** A service's socket and its handler. */
+  private record Bound(Channel channel, UdpListener listener) {}
 
   public UdpDataPlaneVerticle(RoutingTable routing, UdpOptions options) {
     this.routing = routing;
     this.options = options;
+    // Closing a service's socket closes its sessions with it.
+    this.listeners = new Listeners<>(Protocol.UDP, routing, stats, LOG, this::bind,
+        b -> Listeners.settled(context(), b.channel().close()));
   }
 
   /**
@@ -94,7 +90,8 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
     // Listen before reading the current snapshot, so that no change falls between the two.
     MessageConsumer<Object> changes = bus.localConsumer(Addresses.ROUTING, m -> applyCurrent());
     MessageConsumer<Object> apply = bus.localConsumer(Addresses.DATA_PLANE_UDP_APPLY, m -> applyCurrent()
-        .onComplete(ar -> m.reply(new JsonObject().put("version", applied == null ? 0 : applied.version())
+        .onComplete(ar -> m.reply(new JsonObject()
+            .put("version", listeners.applied() == null ? 0 : listeners.applied().version())
             .put("listenerErrors", new JsonObject(new LinkedHashMap<>(appliedErrors))))));
     MessageConsumer<Object> status = bus.localConsumer(Addresses.DATA_PLANE_UDP_STATUS, m -> m.reply(status()));
     MessageConsumer<Object> zero = bus.localConsumer(Addresses.DATA_PLANE_UDP_ZERO, m -> {
@@ -112,16 +109,8 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
   /** Closes every socket at once: a UDP session has no end to wait for, and its replies need the service socket. */
   @Override
   public Future<?> stop() {
-    stopping = true;
     vertx.cancelTimer(estimateTimer);
-    return applying.transform(ar -> {
-      List<Future<Void>> closing = new ArrayList<>();
-      for (Bound b : listeners.values()) {
-        if (b.channel() != null) {
-          closing.add(settled(b.channel().close()));
-        }
-      }
-      listeners.clear();
+    return listeners.stop(() -> {
       for (UdpSessionTable t : tables.values()) {
         try {
           t.loop().execute(t::stop);
@@ -129,70 +118,18 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
           // The event loop is already shutting down: its sockets close with it.
         }
       }
-      return Future.join(closing).mapEmpty();
     });
   }
 
   // ---- listeners ----
 
   private Future<Void> applyCurrent() {
-    applying = applying.transform(ar -> stopping ? Future.succeededFuture() : apply(routing.current()));
-    return applying;
+    return listeners.applyCurrent(() -> Future.succeededFuture(Map.of()),
+        (snapshot, errors) -> appliedErrors = errors);
   }
 
-  private Future<Void> apply(RoutingSnapshot snapshot) {
-    if (snapshot == applied) {
-      return Future.succeededFuture();
-    }
-    TreeSet<ServiceKey> wanted = new TreeSet<>();
-    for (ServiceKey key : snapshot.routes().keySet()) {
-      if (key.protocol() == Protocol.UDP) {
-        wanted.add(key);
-      }
-    }
-    // Before any socket is bound, so that a service's first session is timed under its scheduler.
-    for (ServiceKey key : wanted) {
-      stats.schedulerOf(key, snapshot.routes().get(key).service().scheduler());
-    }
-    List<Future<Void>> settling = new ArrayList<>();
-    for (Iterator<Map.Entry<ServiceKey, Bound>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<ServiceKey, Bound> e = it.next();
-      if (!wanted.contains(e.getKey())) {
-        it.remove();
-        if (e.getValue().channel() != null) {
-          settling.add(settled(e.getValue().channel().close())); // its sessions close with it
-        }
-      }
-    }
-    for (ServiceKey key : wanted) {
-      Bound b = listeners.get(key);
-      if (b == null || b.channel() == null) {
-        settling.add(bind(key));
-      }
-    }
-    Map<ServiceKey, Set<Endpoint>> present = new HashMap<>();
-    for (ServiceKey key : wanted) {
-      Set<Endpoint> servers = new HashSet<>();
-      snapshot.routes().get(key).service().servers().forEach(r -> servers.add(r.endpoint()));
-      present.put(key, servers);
-    }
-    stats.retain(present);
-    return Future.join(settling).transform(ar -> {
-      applied = snapshot;
-      Map<String, String> errors = new LinkedHashMap<>();
-      for (ServiceKey key : wanted) {
-        Bound b = listeners.get(key);
-        if (b != null && b.error() != null) {
-          errors.put(key.toString(), b.error());
-        }
-      }
-      appliedErrors = errors;
-      return Future.succeededFuture();
-    });
-  }
-
-  /** Binds a service's socket on one of Vert.x's event loops; the future always succeeds, a failure is recorded. */
-  private Future<Void> bind(ServiceKey key) {
+  /** Binds a service's socket on one of Vert.x's event loops, which its sessions share. */
+  private Future<Bound> bind(ServiceKey key) {
     EventLoop loop = vx.nettyEventLoopGroup().next();
     UdpSessionTable table = tables.computeIfAbsent(loop, l -> new UdpSessionTable(l, forwarding));
     UdpListener listener = new UdpListener(forwarding, key, table);
@@ -204,16 +141,7 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpForwarding.MAX_DATAGRAM))
         .handler(listener)
         .bind(address);
-    return settled(binding).transform(ar -> {
-      if (ar.succeeded()) {
-        listeners.put(key, new Bound(binding.channel(), listener, null));
-      } else {
-        String error = TcpDataPlaneVerticle.reason(ar.cause());
-        LOG.log(System.Logger.Level.WARNING, "cannot listen for " + key + ": " + error);
-        listeners.put(key, new Bound(null, null, error));
-      }
-      return Future.succeededFuture();
-    });
+    return Listeners.settled(context(), binding).map(v -> new Bound(binding.channel(), listener));
   }
 
   // ---- vsadm -L -c ----
@@ -267,9 +195,7 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
       if (key.protocol() != Protocol.UDP) {
         continue;
       }
-      Bound b = listeners.get(key);
-      String listener = b == null ? (stopping ? "closed" : "pending")
-          : b.channel() != null ? "listening" : "error: " + b.error();
+      String listener = listeners.state(key);
       int active = 0;
       int inactive = 0;
       JsonObject servers = new JsonObject();
@@ -295,6 +221,7 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
             .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
       }
       Counters total = stats.find(key);
+      Bound b = listeners.socket(key);
       UdpListener l = b == null ? null : b.listener();
       PickLatency picks = stats.findPicks(key);
       JsonObject serviceStatus = new JsonObject()
@@ -327,11 +254,5 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
 
   private ContextInternal context() {
     return (ContextInternal) context;
-  }
-
-  private Future<Void> settled(io.netty.util.concurrent.Future<Void> nettyFuture) {
-    PromiseInternal<Void> promise = context().promise();
-    nettyFuture.addListener(promise);
-    return promise.future();
   }
 }
