@@ -417,10 +417,15 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /** Shuts {@code to}'s output once everything written to it before has gone out. */
   private void passFin(Channel to) {
     to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        ((DuplexChannel) to).shutdownOutput().addListener(directionShut);
-      } else {
+      if (!f.isSuccess()) {
         to.close();
+      } else if (directionsShut == 1) {
+        // The other direction has passed its FIN already: closing both is this direction's FIN too, and
+        // saves the shutdown, for which Netty builds an exception with a stack trace every time.
+        inbound.close();
+        outbound.close();
+      } else {
+        ((DuplexChannel) to).shutdownOutput().addListener(directionShut);
       }
     });
   }
