@@ -1,24 +1,25 @@
 package io.vsd.services.scheduler;
 
 /**
- * The straight scans of lc, wlc, sed and nq (nothing to check, every weight above 0, the counts words lying in
- * the slab in the servers' order), by blocks of {@link #BLOCK} servers.
+ * The straight scans of lc, wlc, sed and nq (nothing to check, every weight above 0, the servers lying in the
+ * slab in their order), by blocks of {@link #BLOCK} servers. They read the slab's int shadows of the counts
+ * words (see {@link ConnectionCounts}): the overheads for lc and wlc, the active counts for sed and nq.
  *
- * <p>Each block is first tested as a whole by a loop without branches that C2 turns into AVX2 instructions:
- * it ORs together, for every server of the block, a number that is negative when that server <em>may</em> be
- * better than the best so far, and is never positive for one that is strictly better. Only a block whose OR is
- * negative is scanned server by server with the kernel's own rule (the first server, replaced only by a strictly
- * better one, compared by cross-multiplication), so the choice is exactly the kernel's, ties included: a block
- * that holds no strictly better server changes nothing whatever the test says, and a block that does is never
- * skipped. With servers in no particular order, the best so far improves about ln(n) times, so most blocks are
- * only tested. In the worst cases (the ratios falling along the list, or many servers tied with the best) every
- * block is tested and then scanned: about the cost of a plain scan plus the tests.
+ * <p>Each block is first tested as a whole by a loop without branches that C2 turns into AVX2 instructions on
+ * 8 int lanes: it ORs together, for every server of the block, a number that is negative when that server
+ * <em>may</em> be better than the best so far, and is never positive for one that is strictly better. Only a
+ * block whose OR is negative is scanned server by server with the kernel's own rule (the first server,
+ * replaced only by a strictly better one, compared by cross-multiplication), so the choice is exactly the
+ * kernel's, ties included: a block that holds no strictly better server changes nothing whatever the test
+ * says, and a block that does is never skipped. With servers in no particular order, the best so far improves
+ * about ln(n) times, so most blocks are only tested. In the worst cases (the ratios falling along the list, or
+ * many servers tied with the best) every block is tested and then scanned: about the cost of a plain scan
+ * plus the tests.
  *
- * <p>The slab is read with plain reads: a pick orders nothing by a count, so it needs only a fresh, whole word,
- * which a plain read of a 64-bit array element gives on the 64-bit JVMs we run on (HotSpot never splits one);
- * unlike opaque reads, plain ones let C2 unroll and vectorize. A count that changes between a block's test and
- * its exact pass is the same race as a count changing during any scan: each server's load is read at some
- * moment of the pick.
+ * <p>The shadows are read with plain reads: a pick orders nothing by a count, so it needs only a fresh, whole
+ * int, which a plain read gives; unlike opaque reads, plain ones let C2 unroll and vectorize. A count that
+ * changes between a block's test and its exact pass is the same race as a count changing during any scan:
+ * each server's load is read at some moment of the pick.
  *
  * <p>The tests assume counts that fit the kernel's int arithmetic: active below 2^23 and inactive below 2^31,
  * so that active * 256 + inactive does not overflow. The data plane cannot get near that.
@@ -27,19 +28,17 @@ final class LoadScan {
   /** Servers per block: long enough for C2 to vectorize the test, short enough that a scanned block is cheap. */
   static final int BLOCK = 64;
 
-  private static final long LOW = 0xFFFFFFFFL;
-
   private LoadScan() {}
 
   /** lc: the least overhead, ties to the first. */
-  static int leastOverhead(long[] cells, int run, int n) {
+  static int leastOverhead(int[] overheads, int run, int n) {
     int least = 0;
-    int leastLoad = ConnectionCounts.overhead(cells[run]);
+    int leastLoad = overheads[run];
     for (int from = 1; from < n && leastLoad > 0; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      if (anyOverheadBelow(cells, run, from, to, leastLoad) < 0) {
+      if (anyBelow(overheads, run, from, to, leastLoad) < 0) {
         for (int i = from; i < to; i++) {
-          int load = ConnectionCounts.overhead(cells[run + i]);
+          int load = overheads[run + i];
           if (load < leastLoad) {
             least = i;
             leastLoad = load;
@@ -50,30 +49,29 @@ final class LoadScan {
     return least;
   }
 
-  /** Negative when some server of [from, to) has an overhead below {@code bound}; exact. */
-  private static long anyOverheadBelow(long[] cells, int run, int from, int to, long bound) {
-    long any = 0;
+  /** Negative when some server of [from, to) has an overhead below {@code bound}; exact (both are ints >= 0). */
+  private static int anyBelow(int[] overheads, int run, int from, int to, int bound) {
+    int any = 0;
     for (int i = from; i < to; i++) {
-      long word = cells[run + i];
-      any |= ((word >>> 32) << 8) + (word & LOW) - bound;
+      any |= overheads[run + i] - bound;
     }
     return any;
   }
 
   /** wlc: the least overhead / weight, ties to the first. */
-  static int leastWeightedOverhead(long[] cells, int run, int[] weights) {
+  static int leastWeightedOverhead(int[] overheads, int run, int[] weights) {
     int n = weights.length;
     int least = 0;
-    long leastLoad = ConnectionCounts.overhead(cells[run]);
+    long leastLoad = overheads[run];
     long leastWeight = weights[0];
     int scale = scale(leastLoad, leastWeight);
     // a load of 0 cannot be beaten: the first idle server is the choice
     for (int from = 1; from < n && leastLoad > 0; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      if (anyOverheadAtMost(cells, run, weights, from, to, scale) < 0) {
+      if (anyAtMost(overheads, run, 0, weights, from, to, scale) < 0) {
         int before = least;
         for (int i = from; i < to; i++) {
-          long load = ConnectionCounts.overhead(cells[run + i]);
+          long load = overheads[run + i];
           if (leastLoad * weights[i] > load * leastWeight) {
             least = i;
             leastLoad = load;
@@ -89,19 +87,19 @@ final class LoadScan {
   }
 
   /** sed: the least (active + 1) / weight, ties to the first. */
-  static int leastExpectedDelay(long[] cells, int run, int[] weights) {
-    return leastDelay(cells, run, weights, false);
+  static int leastExpectedDelay(int[] actives, int run, int[] weights) {
+    return leastDelay(actives, run, weights, false);
   }
 
   /** nq: the first idle server, else the sed choice. */
-  static int neverQueue(long[] cells, int run, int[] weights) {
-    return leastDelay(cells, run, weights, true);
+  static int neverQueue(int[] actives, int run, int[] weights) {
+    return leastDelay(actives, run, weights, true);
   }
 
-  private static int leastDelay(long[] cells, int run, int[] weights, boolean firstIdle) {
+  private static int leastDelay(int[] actives, int run, int[] weights, boolean firstIdle) {
     int n = weights.length;
     int least = 0;
-    long leastLoad = ConnectionCounts.activePlusOne(cells[run]);
+    long leastLoad = actives[run] + 1L;
     if (firstIdle && leastLoad == 1) {
       return 0;
     }
@@ -109,13 +107,13 @@ final class LoadScan {
     int scale = scale(leastLoad, leastWeight);
     for (int from = 1; from < n; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      long any = firstIdle
-          ? anyIdleOrDelayAtMost(cells, run, weights, from, to, scale)
-          : anyDelayAtMost(cells, run, weights, from, to, scale);
+      int any = firstIdle
+          ? anyIdleOrAtMost(actives, run, weights, from, to, scale)
+          : anyAtMost(actives, run, 1, weights, from, to, scale);
       if (any < 0) {
         int before = least;
         for (int i = from; i < to; i++) {
-          long load = ConnectionCounts.activePlusOne(cells[run + i]);
+          long load = actives[run + i] + 1L;
           if (firstIdle && load == 1) {
             return i; // the blocks before held no idle server, or the test would have sent us there
           }
@@ -154,40 +152,27 @@ final class LoadScan {
     return (int) t << 10 | k << 5 | s;
   }
 
-  private static int anyOverheadAtMost(long[] cells, int run, int[] weights, int from, int to, int scale) {
+  /** Negative when some server of [from, to) may have a (count + plus) / weight at most the best's. */
+  private static int anyAtMost(int[] counts, int run, int plus, int[] weights, int from, int to, int scale) {
     int s = scale & 31;
     int k = (scale >>> 5) & 31;
     int t = scale >>> 10;
     int any = 0;
     for (int i = from; i < to; i++) {
-      long word = cells[run + i];
-      int load = (int) (((word >>> 32) << 8) + (word & LOW));
-      any |= (load >> s) - ((weights[i] * t) >>> k) - 1;
+      any |= (counts[run + i] + plus >> s) - ((weights[i] * t) >>> k) - 1;
     }
     return any;
   }
 
-  private static int anyDelayAtMost(long[] cells, int run, int[] weights, int from, int to, int scale) {
+  /** As {@link #anyAtMost} for active + 1, and negative too when some server of the block is idle. */
+  private static int anyIdleOrAtMost(int[] actives, int run, int[] weights, int from, int to, int scale) {
     int s = scale & 31;
     int k = (scale >>> 5) & 31;
     int t = scale >>> 10;
     int any = 0;
     for (int i = from; i < to; i++) {
-      int load = (int) (cells[run + i] >>> 32) + 1;
-      any |= (load >> s) - ((weights[i] * t) >>> k) - 1;
-    }
-    return any;
-  }
-
-  /** As {@link #anyDelayAtMost}, and negative too when some server of the block is idle (active + 1 == 1). */
-  private static int anyIdleOrDelayAtMost(long[] cells, int run, int[] weights, int from, int to, int scale) {
-    int s = scale & 31;
-    int k = (scale >>> 5) & 31;
-    int t = scale >>> 10;
-    int any = 0;
-    for (int i = from; i < to; i++) {
-      int load = (int) (cells[run + i] >>> 32) + 1;
-      any |= (load - 2) | (load >> s) - ((weights[i] * t) >>> k) - 1;
+      int active = actives[run + i];
+      any |= (active - 1) | (active + 1 >> s) - ((weights[i] * t) >>> k) - 1;
     }
     return any;
   }

@@ -115,9 +115,16 @@ class LeastLoadCrossCheckTest {
       }
       s.active[i] = active;
       s.inactive[i] = inactive;
-      ConnectionCounts.Slot slot = s.servers.get(i).counts().slot();
-      slot.cells()[slot.index()] = (long) active << 32 | inactive;
+      write(s.servers.get(i).counts(), active, inactive);
     }
+  }
+
+  /** Writes counts into a slab cell: the word and its two int shadows, as the data plane's updates keep them. */
+  static void write(ConnectionCounts counts, int active, int inactive) {
+    ConnectionCounts.Slot slot = counts.slot();
+    slot.cells()[slot.index()] = (long) active << 32 | inactive;
+    slot.overheads()[slot.index()] = active * 256 + inactive;
+    slot.actives()[slot.index()] = active;
   }
 
   /** The kernel's rule (ip_vs_lc.c, ip_vs_wlc.c, ip_vs_sed.c, ip_vs_nq.c), written plainly. */
