@@ -25,8 +25,11 @@ package io.vsd.services.scheduler;
  * so that active * 256 + inactive does not overflow. The data plane cannot get near that.
  */
 final class LoadScan {
-  /** Servers per block: long enough for C2 to vectorize the test, short enough that a scanned block is cheap. */
-  static final int BLOCK = 64;
+  private static final long LOW = 0xFFFFFFFFL;
+  /** Servers per block: a block test is a vectorized loop, with a set-up and a remainder to pay for. */
+  static final int BLOCK = 256;
+  /** Servers per second-level block, tested inside a block whose test failed, before any exact pass. */
+  static final int SUB = 32;
 
   private LoadScan() {}
 
@@ -36,12 +39,18 @@ final class LoadScan {
     int leastLoad = overheads[run];
     for (int from = 1; from < n && leastLoad > 0; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      if (anyBelow(overheads, run, from, to, leastLoad) < 0) {
-        for (int i = from; i < to; i++) {
-          int load = overheads[run + i];
-          if (load < leastLoad) {
-            least = i;
-            leastLoad = load;
+      if (anyBelow(overheads, run, from, to, leastLoad) >= 0) {
+        continue;
+      }
+      for (int sub = from; sub < to; sub += SUB) {
+        int subTo = Math.min(to, sub + SUB);
+        if (anyBelow(overheads, run, sub, subTo, leastLoad) < 0) {
+          for (int i = sub; i < subTo; i++) {
+            int load = overheads[run + i];
+            if (load < leastLoad) {
+              least = i;
+              leastLoad = load;
+            }
           }
         }
       }
@@ -58,77 +67,86 @@ final class LoadScan {
     return any;
   }
 
-  /** wlc: the least overhead / weight, ties to the first. */
-  static int leastWeightedOverhead(int[] overheads, int run, int[] weights) {
-    int n = weights.length;
-    int least = 0;
-    long leastLoad = overheads[run];
-    long leastWeight = weights[0];
-    int scale = scale(leastLoad, leastWeight);
-    // a load of 0 cannot be beaten: the first idle server is the choice
-    for (int from = 1; from < n && leastLoad > 0; from += BLOCK) {
-      int to = Math.min(n, from + BLOCK);
-      if (anyAtMost(overheads, run, 0, weights, from, to, scale) < 0) {
-        int before = least;
-        for (int i = from; i < to; i++) {
-          long load = overheads[run + i];
-          if (leastLoad * weights[i] > load * leastWeight) {
-            least = i;
-            leastLoad = load;
-            leastWeight = weights[i];
-          }
-        }
-        if (least != before) {
-          scale = scale(leastLoad, leastWeight);
-        }
-      }
+  /** wlc: the least overhead / weight, ties to the first. {@code inverses[i]} is {@code 1f / weights[i]}. */
+  static int leastWeightedOverhead(int[] overheads, int run, int[] weights, float[] inverses) {
+    if (overheads[run] == 0) {
+      return 0; // a load of 0 cannot be beaten: the first idle server is the choice
     }
-    return least;
+    return leastRatio(overheads, run, 0, weights, inverses, false);
   }
 
   /** sed: the least (active + 1) / weight, ties to the first. */
-  static int leastExpectedDelay(int[] actives, int run, int[] weights) {
-    return leastDelay(actives, run, weights, false);
+  static int leastExpectedDelay(int[] actives, int run, int[] weights, float[] inverses) {
+    return leastRatio(actives, run, 1, weights, inverses, false);
   }
 
   /** nq: the first idle server, else the sed choice. */
-  static int neverQueue(int[] actives, int run, int[] weights) {
-    return leastDelay(actives, run, weights, true);
-  }
-
-  private static int leastDelay(int[] actives, int run, int[] weights, boolean firstIdle) {
-    int n = weights.length;
-    int least = 0;
-    long leastLoad = actives[run] + 1L;
-    if (firstIdle && leastLoad == 1) {
+  static int neverQueue(int[] actives, int run, int[] weights, float[] inverses) {
+    if (actives[run] == 0) {
       return 0;
     }
-    long leastWeight = weights[0];
-    int scale = scale(leastLoad, leastWeight);
-    for (int from = 1; from < n; from += BLOCK) {
+    return leastRatio(actives, run, 1, weights, inverses, true);
+  }
+
+  /**
+   * The least (count + plus) / weight, ties to the first; with {@code firstIdle} (nq), the first server whose
+   * count is 0 if any (the first server is not: the caller checked). The best so far is carried as
+   * {@code index << 32 | load}, its load as the exact pass read it.
+   */
+  private static int leastRatio(int[] counts, int run, int plus, int[] weights, float[] inverses,
+      boolean firstIdle) {
+    int n = weights.length;
+    long best = counts[run] + plus & LOW;
+    double bound = bound(counts, run, plus, inverses);
+    int scale = scale(best & LOW, weights[0], bound);
+    for (int from = 1; from < n && (best & LOW) > 0; from += BLOCK) {
       int to = Math.min(n, from + BLOCK);
-      int any = firstIdle
-          ? anyIdleOrAtMost(actives, run, weights, from, to, scale)
-          : anyAtMost(actives, run, 1, weights, from, to, scale);
-      if (any < 0) {
-        int before = least;
-        for (int i = from; i < to; i++) {
-          long load = actives[run + i] + 1L;
-          if (firstIdle && load == 1) {
-            return i; // the blocks before held no idle server, or the test would have sent us there
-          }
-          if (leastLoad * weights[i] > load * leastWeight) {
-            least = i;
-            leastLoad = load;
-            leastWeight = weights[i];
-          }
+      if (any(counts, run, plus, weights, from, to, scale, firstIdle) >= 0) {
+        continue;
+      }
+      for (int sub = from; sub < to; sub += SUB) {
+        int subTo = Math.min(to, sub + SUB);
+        if (any(counts, run, plus, weights, sub, subTo, scale, firstIdle) >= 0) {
+          continue;
         }
-        if (least != before) {
-          scale = scale(leastLoad, leastWeight);
+        long before = best;
+        best = exact(counts, run, plus, weights, sub, subTo, best, firstIdle);
+        if (best < 0) {
+          return (int) ~best; // the first idle server (nq)
+        }
+        if (best != before) {
+          scale = scale(best & LOW, weights[(int) (best >>> 32)], bound);
         }
       }
     }
-    return least;
+    return (int) (best >>> 32);
+  }
+
+  /** The kernel's rule over [from, to), from the best so far ({@code index << 32 | load}); ~i for nq's idle i. */
+  private static long exact(int[] counts, int run, int plus, int[] weights, int from, int to, long best,
+      boolean firstIdle) {
+    int least = (int) (best >>> 32);
+    long leastLoad = best & LOW;
+    long leastWeight = weights[least];
+    for (int i = from; i < to; i++) {
+      long load = counts[run + i] + plus & LOW;
+      if (firstIdle && load == 1) {
+        return ~i; // the servers before held no idle one, or a test would have sent us there
+      }
+      if (leastLoad * weights[i] > load * leastWeight) {
+        least = i;
+        leastLoad = load;
+        leastWeight = weights[i];
+      }
+    }
+    return (long) least << 32 | leastLoad;
+  }
+
+  private static int any(int[] counts, int run, int plus, int[] weights, int from, int to, int scale,
+      boolean firstIdle) {
+    return firstIdle
+        ? anyIdleOrAtMost(counts, run, weights, from, to, scale)
+        : anyAtMost(counts, run, plus, weights, from, to, scale);
   }
 
   /*
@@ -149,6 +167,40 @@ final class LoadScan {
     int s = Math.max(0, e - 13);
     int k = Math.max(0, 13 - e);
     long t = Math.ceilDiv(load << k, weight << s);
+    return (int) t << 10 | k << 5 | s;
+  }
+
+  /**
+   * An upper bound of the least ratio of all, found by a first pass in float, {@code (count + plus) *
+   * (1f / weight)}, which C2 vectorizes on 8 lanes: each float key is within 2^-22 of the server's ratio (three
+   * roundings of 2^-24), so the least ratio is at most the least key times (1 + 2^-21); the bound adds a wide
+   * margin over that. Infinite when the least key is 0 (an idle server, wlc).
+   *
+   * <p>With it as the threshold (while the best so far is not better), the block tests send to the exact pass
+   * only the blocks that hold the least ratio (and near ties), not every block where the best so far
+   * improves. Exactness does not depend on the bound being tight, only on it not being below the least ratio:
+   * the exact pass then sees the first server with the least ratio, and the kernel's rule over any sublist
+   * that holds it, in order, chooses it.
+   */
+  private static double bound(int[] counts, int run, int plus, float[] inverses) {
+    float least = Float.MAX_VALUE;
+    for (int i = 0; i < inverses.length; i++) {
+      least = Math.min(least, (counts[run + i] + plus) * inverses[i]);
+    }
+    return least > 0 ? least * (1 + 0x1p-16) : Double.POSITIVE_INFINITY;
+  }
+
+  /** The test's scale for the tighter of the best so far (load / weight) and the bound; either is exact. */
+  private static int scale(long load, long weight, double bound) {
+    return (double) load / weight <= bound ? scale(load, weight) : scale(bound);
+  }
+
+  /** As {@link #scale(long, long)}, for a ratio r > 0 given as a double: t rounded up, exactly. */
+  static int scale(double r) {
+    int e = Math.getExponent(r);
+    int s = Math.max(0, e - 13);
+    int k = Math.max(0, 13 - e);
+    long t = (long) Math.ceil(Math.scalb(r, k - s));
     return (int) t << 10 | k << 5 | s;
   }
 

@@ -17,6 +17,8 @@ final class LoadTable {
   final Destination[] destinations;
   final ConnectionCounts[] counts;
   final int[] weights;
+  /** 1f / weight, for {@link LoadScan}'s first pass (straight scans only, where every weight is above 0). */
+  final float[] inverses;
   /** The slab page all the servers' words lie in, or null when they lie in more than one (see {@link #pages}). */
   final long[] cells;
   /** The int shadows of {@link #cells}, index for index: overheads and active counts (null when cells is). */
@@ -76,6 +78,10 @@ final class LoadTable {
       straight = weights[i] > 0 && weights[i] <= RealServer.MAX_WEIGHT && slots[i] == slots[0] + i;
     }
     run = straight ? slots[0] : -1;
+    inverses = new float[n];
+    for (int i = 0; i < n && straight; i++) {
+      inverses[i] = 1f / weights[i];
+    }
   }
 
   int size() {
