@@ -90,30 +90,57 @@ final class LoadScan {
 
   /**
    * The least (count + plus) / weight, ties to the first; with {@code firstIdle} (nq), the first server whose
-   * count is 0 if any (the first server is not: the caller checked). The best so far is carried as
-   * {@code index << 32 | load}, its load as the exact pass read it.
+   * count is 0 if any (the first server is not: the caller checked).
+   *
+   * <p>A first pass computes each block's least key in float, {@code (count + plus) * (1f / weight)}, which
+   * C2 vectorizes on 8 lanes, and keeps the set of blocks that may hold the least ratio. Each key is within
+   * 2^-22 of its server's ratio (three roundings of 2^-24), so with a tolerance {@link #TOLERANCE} far above
+   * that, a block whose least key exceeds the least key of all times (1 + TOLERANCE) holds no server with
+   * the least ratio. The set is kept as a bit mask while the blocks go by: a block far below the least so far
+   * starts it again (no block before can then hold the least ratio), one within the tolerance joins it. The
+   * kept blocks are then scanned in order (their second-level blocks tested, and only a failed one scanned
+   * exactly, from the first server's ratio), so the exact pass sees the first server with the least ratio,
+   * and the kernel's rule over any sublist that holds it, in order, chooses it. The tests' threshold is the
+   * tighter of the best so far and the least key times (1 + TOLERANCE): neither is below the least ratio.
    */
   private static int leastRatio(int[] counts, int run, int plus, int[] weights, float[] inverses,
       boolean firstIdle) {
     int n = weights.length;
-    long best = counts[run] + plus & LOW;
-    double bound = bound(counts, run, plus, inverses);
-    int scale = scale(best & LOW, weights[0], bound);
-    for (int from = 1; from < n && (best & LOW) > 0; from += BLOCK) {
-      int to = Math.min(n, from + BLOCK);
-      if (any(counts, run, plus, weights, from, to, scale, firstIdle) >= 0) {
-        continue;
+    int block = blockSize(n);
+    long blocks = 0;
+    float least = Float.MAX_VALUE;
+    for (int from = 0, b = 0; from < n; from += block, b++) {
+      int to = Math.min(n, from + block);
+      if (firstIdle && anyIdle(counts, run, from, to) < 0) {
+        for (int i = from; i < to; i++) {
+          if (counts[run + i] == 0) {
+            return i; // the blocks before held no idle server
+          }
+        }
+        // none left (its connection came since the test): no idle server at this moment, go on
       }
-      for (int sub = from; sub < to; sub += SUB) {
+      float key = leastKey(counts, run, plus, inverses, from, to);
+      if (key * (1 + TOLERANCE) < least) {
+        blocks = 1L << b;
+        least = key;
+      } else if (key <= least * (1 + TOLERANCE)) {
+        blocks |= 1L << b;
+        least = Math.min(least, key);
+      }
+    }
+    double bound = least > 0 ? least * (1 + TOLERANCE) : Double.POSITIVE_INFINITY; // 0: wlc's idle server
+    long best = counts[run] + plus & LOW;
+    int scale = scale(best & LOW, weights[0], bound);
+    for (; blocks != 0 && (best & LOW) > 0; blocks &= blocks - 1) {
+      int b = Long.numberOfTrailingZeros(blocks);
+      int to = Math.min(n, b * block + block);
+      for (int sub = Math.max(1, b * block); sub < to; sub += SUB) {
         int subTo = Math.min(to, sub + SUB);
-        if (any(counts, run, plus, weights, sub, subTo, scale, firstIdle) >= 0) {
+        if (anyAtMost(counts, run, plus, weights, sub, subTo, scale) >= 0) {
           continue;
         }
         long before = best;
-        best = exact(counts, run, plus, weights, sub, subTo, best, firstIdle);
-        if (best < 0) {
-          return (int) ~best; // the first idle server (nq)
-        }
+        best = exact(counts, run, plus, weights, sub, subTo, best);
         if (best != before) {
           scale = scale(best & LOW, weights[(int) (best >>> 32)], bound);
         }
@@ -122,17 +149,40 @@ final class LoadScan {
     return (int) (best >>> 32);
   }
 
-  /** The kernel's rule over [from, to), from the best so far ({@code index << 32 | load}); ~i for nq's idle i. */
-  private static long exact(int[] counts, int run, int plus, int[] weights, int from, int to, long best,
-      boolean firstIdle) {
+  /** The first pass's tolerance: far above the float keys' error of 2^-22, far below the tests' 2^-14. */
+  private static final double TOLERANCE = 0x1p-16;
+
+  /** Blocks of the first pass: at least {@link #BLOCK} servers, and at most 64 blocks (one bit mask). */
+  private static int blockSize(int n) {
+    int perBlock = Math.ceilDiv(n, 64);
+    return Math.max(BLOCK, Math.ceilDiv(perBlock, SUB) * SUB);
+  }
+
+  /** The least float key of [from, to): (count + plus) * (1f / weight). */
+  private static float leastKey(int[] counts, int run, int plus, float[] inverses, int from, int to) {
+    float least = Float.MAX_VALUE;
+    for (int i = from; i < to; i++) {
+      least = Math.min(least, (counts[run + i] + plus) * inverses[i]);
+    }
+    return least;
+  }
+
+  /** Negative when some server of [from, to) has a count of 0. */
+  private static int anyIdle(int[] counts, int run, int from, int to) {
+    int any = 0;
+    for (int i = from; i < to; i++) {
+      any |= counts[run + i] - 1;
+    }
+    return any;
+  }
+
+  /** The kernel's rule over [from, to), from the best so far, {@code index << 32 | load}; returns the new best. */
+  private static long exact(int[] counts, int run, int plus, int[] weights, int from, int to, long best) {
     int least = (int) (best >>> 32);
     long leastLoad = best & LOW;
     long leastWeight = weights[least];
     for (int i = from; i < to; i++) {
       long load = counts[run + i] + plus & LOW;
-      if (firstIdle && load == 1) {
-        return ~i; // the servers before held no idle one, or a test would have sent us there
-      }
       if (leastLoad * weights[i] > load * leastWeight) {
         least = i;
         leastLoad = load;
@@ -140,13 +190,6 @@ final class LoadScan {
       }
     }
     return (long) least << 32 | leastLoad;
-  }
-
-  private static int any(int[] counts, int run, int plus, int[] weights, int from, int to, int scale,
-      boolean firstIdle) {
-    return firstIdle
-        ? anyIdleOrAtMost(counts, run, weights, from, to, scale)
-        : anyAtMost(counts, run, plus, weights, from, to, scale);
   }
 
   /*
@@ -168,26 +211,6 @@ final class LoadScan {
     int k = Math.max(0, 13 - e);
     long t = Math.ceilDiv(load << k, weight << s);
     return (int) t << 10 | k << 5 | s;
-  }
-
-  /**
-   * An upper bound of the least ratio of all, found by a first pass in float, {@code (count + plus) *
-   * (1f / weight)}, which C2 vectorizes on 8 lanes: each float key is within 2^-22 of the server's ratio (three
-   * roundings of 2^-24), so the least ratio is at most the least key times (1 + 2^-21); the bound adds a wide
-   * margin over that. Infinite when the least key is 0 (an idle server, wlc).
-   *
-   * <p>With it as the threshold (while the best so far is not better), the block tests send to the exact pass
-   * only the blocks that hold the least ratio (and near ties), not every block where the best so far
-   * improves. Exactness does not depend on the bound being tight, only on it not being below the least ratio:
-   * the exact pass then sees the first server with the least ratio, and the kernel's rule over any sublist
-   * that holds it, in order, chooses it.
-   */
-  private static double bound(int[] counts, int run, int plus, float[] inverses) {
-    float least = Float.MAX_VALUE;
-    for (int i = 0; i < inverses.length; i++) {
-      least = Math.min(least, (counts[run + i] + plus) * inverses[i]);
-    }
-    return least > 0 ? least * (1 + 0x1p-16) : Double.POSITIVE_INFINITY;
   }
 
   /** The test's scale for the tighter of the best so far (load / weight) and the bound; either is exact. */
@@ -212,19 +235,6 @@ final class LoadScan {
     int any = 0;
     for (int i = from; i < to; i++) {
       any |= (counts[run + i] + plus >> s) - ((weights[i] * t) >>> k) - 1;
-    }
-    return any;
-  }
-
-  /** As {@link #anyAtMost} for active + 1, and negative too when some server of the block is idle. */
-  private static int anyIdleOrAtMost(int[] actives, int run, int[] weights, int from, int to, int scale) {
-    int s = scale & 31;
-    int k = (scale >>> 5) & 31;
-    int t = scale >>> 10;
-    int any = 0;
-    for (int i = from; i < to; i++) {
-      int active = actives[run + i];
-      any |= (active - 1) | (active + 1 >> s) - ((weights[i] * t) >>> k) - 1;
     }
     return any;
   }
