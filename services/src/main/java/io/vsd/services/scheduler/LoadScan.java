@@ -111,15 +111,17 @@ final class LoadScan {
     float least = Float.MAX_VALUE;
     for (int from = 0, b = 0; from < n; from += block, b++) {
       int to = Math.min(n, from + block);
-      if (firstIdle && anyIdle(counts, run, from, to) < 0) {
+      float key = firstIdle ? leastKeyOrIdle(counts, run, inverses, from, to)
+          : leastKey(counts, run, plus, inverses, from, to);
+      if (key < 0) {
         for (int i = from; i < to; i++) {
           if (counts[run + i] == 0) {
             return i; // the blocks before held no idle server
           }
         }
-        // none left (its connection came since the test): no idle server at this moment, go on
+        // none left (its connection came since the test): no idle server now, the block goes on as for sed
+        key = leastKey(counts, run, plus, inverses, from, to);
       }
-      float key = leastKey(counts, run, plus, inverses, from, to);
       if (key * (1 + TOLERANCE) < least) {
         blocks = 1L << b;
         least = key;
@@ -167,13 +169,16 @@ final class LoadScan {
     return least;
   }
 
-  /** Negative when some server of [from, to) has a count of 0. */
-  private static int anyIdle(int[] counts, int run, int from, int to) {
-    int any = 0;
+  /** nq's first pass: as {@link #leastKey} for active + 1, or -1 when some server of [from, to) is idle. */
+  private static float leastKeyOrIdle(int[] actives, int run, float[] inverses, int from, int to) {
+    float least = Float.MAX_VALUE;
+    int idle = 0;
     for (int i = from; i < to; i++) {
-      any |= counts[run + i] - 1;
+      int active = actives[run + i];
+      least = Math.min(least, (active + 1) * inverses[i]);
+      idle |= active - 1; // one loop, both reductions: cheaper than a second pass
     }
-    return any;
+    return idle < 0 ? -1 : least;
   }
 
   /** The kernel's rule over [from, to), from the best so far, {@code index << 32 | load}; returns the new best. */
