@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * drawn from fixed seeds: the straight scans (LoadScan's blocks, when nothing needs checking) and the checked
  * scans (something tried, weight 0, OVERLOADED, passive-down, servers out of join order), with ties, idle
  * servers, loads proportional to the weights (ties across different weights) and one off them, loads falling
- * along the list, counts up to 2^20 active and 2^24 inactive, and weights up to the API's maximum.
+ * along the list, counts up to 2^20 active and 2^24 inactive, and weights up to the API's maximum. The straight
+ * scans read the words' int shadows (overheads, active counts): they are checked against the counts changed
+ * by the data plane's own calls between picks, and through the move into the slab under concurrent updates.
  */
 class LeastLoadCrossCheckTest {
   private static final String[] LC_FAMILY = {"lc", "wlc", "sed", "nq"};
@@ -382,6 +384,15 @@ class LeastLoadCrossCheckTest {
         long threshold = (w * t) >>> k;
         assertTrue((load >> s) <= threshold, "load " + load + " weight " + w + " beats " + best[0] + "/" + best[1]);
       }
+    }
+    // the first pass's bound, a double: t rounded up and within 15 bits, from 1/65535 to 2^31
+    for (double r : new double[] {1.0 / 65535, 0x1p-16, 0.3, 1, 8191.5, 8192, 16383.99, 16384, 1e6, 0x1p31}) {
+      int scale = LoadScan.scale(r);
+      int s = scale & 31;
+      int k = (scale >>> 5) & 31;
+      long t = scale >>> 10;
+      assertTrue(t < 1 << 15 && t >= Math.scalb(r, k - s), "t for " + r);
+      assertTrue(s == 0 || k == 0, "s or k is 0 for " + r);
     }
   }
 }
