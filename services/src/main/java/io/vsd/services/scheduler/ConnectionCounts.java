@@ -8,9 +8,8 @@ import java.lang.invoke.VarHandle;
  * OVERLOAD flag. One instance lives as long as the real server stays in its service, across snapshots, so
  * an edit keeps the counts. Updated by the data plane from any event loop, hence the atomics.
  *
- * <p>Both counts live in one word, {@code active << 32 | inactive}, changed by one atomic add, so the lc
- * family reads a server's overhead in one load and a half-close moves a connection from one count to the
- * other at once.
+ * <p>Both counts live in one word, {@code active << 32 | inactive}, changed by one atomic add, so a reader
+ * sees both at once and a half-close moves a connection from one count to the other at once.
  *
  * <p>The word is not a field of this object but a cell of a {@code long[]}: until the counts join a service
  * (the first snapshot that holds them, see {@link ServiceLoad#attach}), a private one-cell array; from then

@@ -123,11 +123,22 @@ final class LoadScan {
     int block = blockSize(n);
     long blocks = 0;
     float least = Float.MAX_VALUE;
+    if (n <= SUB) {
+      // a few servers: the kernel's rule straight away, nothing to choose from
+      if (firstIdle && anyIdle(counts, run, 0, n) < 0) {
+        for (int i = 1; i < n; i++) {
+          if (counts[run + i] == 0) {
+            return i;
+          }
+        }
+      }
+      return (int) (exact(counts, run, plus, weights, 1, n, counts[run] + plus & LOW) >>> 32);
+    }
     for (int from = 0, b = 0; from < n; from += block, b++) {
       int to = Math.min(n, from + block);
       float key = firstIdle ? leastKeyOrIdle(counts, run, inverses, from, to)
           : leastKey(counts, run, plus, inverses, from, to);
-      if (key < 0) {
+      if (firstIdle && key < 0) {
         for (int i = from; i < to; i++) {
           if (counts[run + i] == 0) {
             return i; // the blocks before held no idle server
@@ -193,6 +204,15 @@ final class LoadScan {
       idle |= active - 1; // one loop, both reductions: cheaper than a second pass
     }
     return idle < 0 ? -1 : least;
+  }
+
+  /** Negative when some server of [from, to) has a count of 0. */
+  private static int anyIdle(int[] counts, int run, int from, int to) {
+    int any = 0;
+    for (int i = from; i < to; i++) {
+      any |= counts[run + i] - 1;
+    }
+    return any;
   }
 
   /** The kernel's rule over [from, to), from the best so far, {@code index << 32 | load}; returns the new best. */
