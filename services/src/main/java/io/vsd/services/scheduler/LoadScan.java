@@ -20,7 +20,8 @@ package io.vsd.services.scheduler;
  *   <li>wlc, sed, nq: a first pass in float finds which blocks may hold the least ratio (see
  *       {@link #leastRatio}), so that, with servers in any order, usually one block is looked at further, not
  *       every block where the best so far improves; inside it, blocks of {@link #SUB} are tested against
- *       the best so far in 32-bit fixed point, and only those scanned.
+ *       the best so far in 32-bit fixed point, and only those scanned. Up to {@link #SUB} servers, the
+ *       kernel's rule straight away.
  * </ul>
  *
  * <p>In the worst cases (ratios falling along the list for lc, or many servers tied with the least) every
