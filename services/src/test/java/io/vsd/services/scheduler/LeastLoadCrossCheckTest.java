@@ -190,6 +190,19 @@ class LeastLoadCrossCheckTest {
   }
 
   @Test
+  void largeServicesUseLargerFirstPassBlocks() {
+    // past 64 blocks of 256 servers, the first pass's blocks grow (its bit mask holds 64)
+    SplittableRandom random = new SplittableRandom(16_385L);
+    for (int n : new int[] {16_384, 16_385, 20_000}) {
+      Service s = service(random, n, 0);
+      for (int round = 0; round < 4; round++) {
+        drawCounts(s, random);
+        assertKernel(s, s.servers, fresh(), n + " servers, round " + round);
+      }
+    }
+  }
+
+  @Test
   void checkedScansAreTheKernels() {
     SplittableRandom random = new SplittableRandom(1127L);
     for (int c = 0; c < 900; c++) {
