@@ -8,9 +8,8 @@ import java.lang.invoke.VarHandle;
  * OVERLOAD flag. One instance lives as long as the real server stays in its service, across snapshots, so
  * an edit keeps the counts. Updated by the data plane from any event loop, hence the atomics.
  *
- * <p>Both counts live in one word, {@code active << 32 | inactive}, changed by one atomic add, so the lc
- * family reads a server's overhead in one load and a half-close moves a connection from one count to the
- * other at once.
+ * <p>Both counts live in one word, {@code active << 32 | inactive}, changed by one atomic add, so a reader
+ * sees both at once and a half-close moves a connection from one count to the other at once.
  *
  * <p>The word is not a field of this object but a cell of a {@code long[]}: until the counts join a service
  * (the first snapshot that holds them, see {@link ServiceLoad#attach}), a private one-cell array; from then
@@ -20,13 +19,20 @@ import java.lang.invoke.VarHandle;
  * against the data plane updating the counts at the same moment: the private cell is sealed with one atomic
  * swap, its value copied into the slab, and the new place published; an update that finds the seal waits
  * for that publication (a few instructions) and goes to the slab.
+ *
+ * <p>A slab cell's word has two int shadows, kept by the same updates: the overhead (active * 256 + inactive)
+ * in the slab's {@code overheads} array and the active count in its {@code actives} array, so that lc and wlc,
+ * and sed and nq, scan 32-bit lanes (8 per AVX2 vector, no narrowing; see {@link LoadScan}). Each shadow is
+ * changed by its own atomic add after the word's, so a scan may see it one event behind the word, as it may
+ * see any count change during the scan; between events it is exactly the word's. The word stays the truth for
+ * everything else (the counts shown, the thresholds). The shadows get their first value in the move into the
+ * slab, before the new place is published, so no update is lost to them either.
  */
 public final class ConnectionCounts {
   private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle SLOT;
   private static final VarHandle OVERLOADED;
-  private static final long ONE_ACTIVE = 1L << 32;
-  private static final long ONE_INACTIVE = 1L;
   /** A private cell whose word has moved to the service's slab; never a real word (active would be -2^31). */
   private static final long SEALED = Long.MIN_VALUE;
 
@@ -41,11 +47,12 @@ public final class ConnectionCounts {
 
   /**
    * Where the word is. {@code sealable} only for the private cell: a slab cell never moves, so its updates
-   * are a plain atomic add.
+   * are a plain atomic add. A slab cell also has its overhead and its active count in the slab's two int
+   * arrays, at the same index (null for the private cell: nothing scans it).
    */
-  record Slot(long[] cells, int index, boolean sealable) {}
+  record Slot(long[] cells, int[] overheads, int[] actives, int index, boolean sealable) {}
 
-  private volatile Slot slot = new Slot(new long[1], 0, true);
+  private volatile Slot slot = new Slot(new long[1], null, null, 0, true);
   private volatile boolean overloaded;
   /** The service-wide total this server's active connections are part of; set once (see ServiceLoad). */
   private volatile ServiceLoad serviceLoad;
@@ -126,7 +133,9 @@ public final class ConnectionCounts {
     Slot moved = load.allocate();
     long c = (long) CELLS.getAndSet(old.cells, old.index, SEALED);
     CELLS.setVolatile(moved.cells, moved.index, c);
-    SLOT.setVolatile(this, moved);
+    INTS.setVolatile(moved.overheads, moved.index, overhead(c));
+    INTS.setVolatile(moved.actives, moved.index, (int) (c >> 32));
+    SLOT.setVolatile(this, moved); // from here on, updates go to the word and both shadows
     serviceLoad = load;
     load.add((int) (word() >> 32));
     if (overloaded) {
@@ -134,12 +143,21 @@ public final class ConnectionCounts {
     }
   }
 
-  /** Adds {@code delta} to the word; returns the new word. */
-  private long add(long delta) {
+  /**
+   * Adds {@code active} and {@code inactive} to the counts: to the word, and in a slab cell to its shadows;
+   * returns the new word.
+   */
+  private long add(int active, int inactive) {
+    long delta = ((long) active << 32) + inactive;
     for (;;) {
       Slot s = slot;
       if (!s.sealable) {
-        return (long) CELLS.getAndAdd(s.cells, s.index, delta) + delta;
+        long c = (long) CELLS.getAndAdd(s.cells, s.index, delta) + delta;
+        INTS.getAndAdd(s.overheads, s.index, active * 256 + inactive);
+        if (active != 0) {
+          INTS.getAndAdd(s.actives, s.index, active);
+        }
+        return c;
       }
       long c = (long) CELLS.getVolatile(s.cells, s.index);
       if (c == SEALED) {
@@ -152,7 +170,7 @@ public final class ConnectionCounts {
 
   /** A connection to this server is being opened: it counts as active (IPVS's ip_vs_bind_dest). */
   void opened(int upper) {
-    long c = add(ONE_ACTIVE);
+    long c = add(1, 0);
     int total = (int) (c >> 32) + (int) c;
     addToService(1);
     if (upper > 0 && total >= upper) {
@@ -162,7 +180,7 @@ public final class ConnectionCounts {
 
   /** One side closed: the connection moves from ActiveConn to InActConn. */
   void halfClosed() {
-    add(ONE_INACTIVE - ONE_ACTIVE);
+    add(-1, 1);
     addToService(-1);
   }
 
@@ -170,10 +188,10 @@ public final class ConnectionCounts {
   void closed(boolean wasActive, int upper, int lower) {
     long c;
     if (wasActive) {
-      c = add(-ONE_ACTIVE);
+      c = add(-1, 0);
       addToService(-1);
     } else {
-      c = add(-ONE_INACTIVE);
+      c = add(0, -1);
     }
     int total = (int) (c >> 32) + (int) c;
     if (lower > 0) {

@@ -15,7 +15,7 @@ final class LeastConnection implements Scheduler {
     LoadTable t = servers;
     boolean check = t.mustCheck(context);
     if (!check && t.run >= 0) {
-      return t.destinations[LoadScan.leastOverhead(t.cells, t.run, t.weights.length)];
+      return t.destinations[LoadScan.leastOverhead(t.overheads, t.run, t.weights.length)];
     }
     boolean anyTried = check && context.triedCount() > 0;
     int[] weights = t.weights;

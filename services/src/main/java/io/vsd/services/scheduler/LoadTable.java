@@ -17,8 +17,13 @@ final class LoadTable {
   final Destination[] destinations;
   final ConnectionCounts[] counts;
   final int[] weights;
+  /** 1f / weight, for {@link LoadScan}'s first pass (straight scans only, where every weight is above 0). */
+  final float[] inverses;
   /** The slab page all the servers' words lie in, or null when they lie in more than one (see {@link #pages}). */
   final long[] cells;
+  /** The int shadows of {@link #cells}, index for index: overheads and active counts (null when cells is). */
+  final int[] overheads;
+  final int[] actives;
   /** Each server's page, used only when {@link #cells} is null. */
   final long[][] pages;
   /** Each server's cell in its page. */
@@ -41,6 +46,8 @@ final class LoadTable {
     pages = new long[n][];
     slots = new int[n];
     long[] onePage = null;
+    int[] oneOverheads = null;
+    int[] oneActives = null;
     boolean samePage = true;
     ServiceLoad shared = n == 0 ? null : destinations[0].counts().serviceLoad();
     for (int i = 0; i < n; i++) {
@@ -52,6 +59,8 @@ final class LoadTable {
       slots[i] = s.index();
       if (i == 0) {
         onePage = s.cells();
+        oneOverheads = s.overheads();
+        oneActives = s.actives();
       } else if (s.cells() != onePage) {
         samePage = false;
       }
@@ -61,12 +70,18 @@ final class LoadTable {
       }
     }
     cells = samePage ? onePage : null;
+    overheads = samePage ? oneOverheads : null;
+    actives = samePage ? oneActives : null;
     load = shared;
-    boolean straight = samePage && n > 0;
+    boolean straight = samePage && n > 0 && oneOverheads != null; // a private cell has no shadows
     for (int i = 0; i < n && straight; i++) {
       straight = weights[i] > 0 && weights[i] <= RealServer.MAX_WEIGHT && slots[i] == slots[0] + i;
     }
     run = straight ? slots[0] : -1;
+    inverses = new float[n];
+    for (int i = 0; i < n && straight; i++) {
+      inverses[i] = 1f / weights[i];
+    }
   }
 
   int size() {

@@ -28,6 +28,9 @@ final class ServiceLoad {
    * next servers get a new one, twice as large; the words already placed never move.
    */
   private long[] page;
+  /** The words' int shadows, index for index (see {@link ConnectionCounts}): overheads, and active counts. */
+  private int[] overheadPage;
+  private int[] activePage;
   private int used;
 
   int active() {
@@ -62,7 +65,7 @@ final class ServiceLoad {
   /** A cell of the slab for a server that joins. */
   synchronized ConnectionCounts.Slot allocate() {
     reserve(1);
-    return new ConnectionCounts.Slot(page, used++, false);
+    return new ConnectionCounts.Slot(page, overheadPage, activePage, used++, false);
   }
 
   /** Attaches the counts of one service's real servers to the service's ServiceLoad (a new one if none yet). */
@@ -93,6 +96,8 @@ final class ServiceLoad {
   private synchronized void reserve(int n) {
     if (page == null || page.length - used < n) {
       page = new long[Math.max(16, Math.max(2 * n, page == null ? 0 : 2 * page.length))];
+      overheadPage = new int[page.length];
+      activePage = new int[page.length];
       used = 0;
     }
   }

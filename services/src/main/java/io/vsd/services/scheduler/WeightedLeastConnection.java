@@ -18,7 +18,7 @@ final class WeightedLeastConnection implements Scheduler {
     LoadTable t = servers;
     boolean check = t.mustCheck(context);
     if (!check && t.run >= 0) {
-      return t.destinations[LoadScan.leastWeightedOverhead(t.cells, t.run, t.weights)];
+      return t.destinations[LoadScan.leastWeightedOverhead(t.overheads, t.run, t.weights, t.inverses)];
     }
     boolean anyTried = check && context.triedCount() > 0;
     int[] weights = t.weights;

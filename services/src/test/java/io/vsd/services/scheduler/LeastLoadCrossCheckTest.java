@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * drawn from fixed seeds: the straight scans (LoadScan's blocks, when nothing needs checking) and the checked
  * scans (something tried, weight 0, OVERLOADED, passive-down, servers out of join order), with ties, idle
  * servers, loads proportional to the weights (ties across different weights) and one off them, loads falling
- * along the list, counts up to 2^20 active and 2^24 inactive, and weights up to the API's maximum.
+ * along the list, counts up to 2^20 active and 2^24 inactive, and weights up to the API's maximum. The straight
+ * scans read the words' int shadows (overheads, active counts): they are checked against the counts changed
+ * by the data plane's own calls between picks, and through the move into the slab under concurrent updates.
  */
 class LeastLoadCrossCheckTest {
   private static final String[] LC_FAMILY = {"lc", "wlc", "sed", "nq"};
@@ -115,9 +117,16 @@ class LeastLoadCrossCheckTest {
       }
       s.active[i] = active;
       s.inactive[i] = inactive;
-      ConnectionCounts.Slot slot = s.servers.get(i).counts().slot();
-      slot.cells()[slot.index()] = (long) active << 32 | inactive;
+      write(s.servers.get(i).counts(), active, inactive);
     }
+  }
+
+  /** Writes counts into a slab cell: the word and its two int shadows, as the data plane's updates keep them. */
+  static void write(ConnectionCounts counts, int active, int inactive) {
+    ConnectionCounts.Slot slot = counts.slot();
+    slot.cells()[slot.index()] = (long) active << 32 | inactive;
+    slot.overheads()[slot.index()] = active * 256 + inactive;
+    slot.actives()[slot.index()] = active;
   }
 
   /** The kernel's rule (ip_vs_lc.c, ip_vs_wlc.c, ip_vs_sed.c, ip_vs_nq.c), written plainly. */
@@ -181,6 +190,19 @@ class LeastLoadCrossCheckTest {
   }
 
   @Test
+  void largeServicesUseLargerFirstPassBlocks() {
+    // past 64 blocks of 256 servers, the first pass's blocks grow (its bit mask holds 64)
+    SplittableRandom random = new SplittableRandom(16_385L);
+    for (int n : new int[] {16_384, 16_385, 20_000}) {
+      Service s = service(random, n, 0);
+      for (int round = 0; round < 4; round++) {
+        drawCounts(s, random);
+        assertKernel(s, s.servers, fresh(), n + " servers, round " + round);
+      }
+    }
+  }
+
+  @Test
   void checkedScansAreTheKernels() {
     SplittableRandom random = new SplittableRandom(1127L);
     for (int c = 0; c < 900; c++) {
@@ -233,6 +255,128 @@ class LeastLoadCrossCheckTest {
     }
   }
 
+  /** The word and both int shadows of a slab cell agree with the counts the test expects. */
+  static void assertCell(ConnectionCounts counts, int active, int inactive, String what) {
+    ConnectionCounts.Slot slot = counts.slot();
+    assertEquals((long) active << 32 | inactive, slot.cells()[slot.index()], what + ": word");
+    assertEquals(active * 256 + inactive, slot.overheads()[slot.index()], what + ": overhead shadow");
+    assertEquals(active, slot.actives()[slot.index()], what + ": active shadow");
+  }
+
+  @Test
+  void countsChangingBetweenPicksThroughTheDataPlaneCalls() {
+    // the counts change by the data plane's own calls (open, half-close, close), between picks, and each
+    // pick opens a connection on the chosen server as the data plane does: the loads drift together, so ties
+    // and near ties (many blocks kept by the first pass) are common
+    SplittableRandom random = new SplittableRandom(271828L);
+    int picks = 0;
+    for (int c = 0; c < 24; c++) {
+      int n = new int[] {65, 257, 300, 1000}[c % 4];
+      Service s = service(random, n, 0);
+      List<Destination> servers = s.servers;
+      for (int round = 0; round < 150; round++) {
+        for (int e = random.nextInt(40); e > 0; e--) {
+          int i = random.nextInt(n);
+          Destination d = servers.get(i);
+          switch (random.nextInt(4)) {
+            case 0 -> {
+              d.connectionOpened();
+              s.active[i]++;
+            }
+            case 1 -> {
+              if (s.active[i] > 0) {
+                d.connectionHalfClosed();
+                s.active[i]--;
+                s.inactive[i]++;
+              }
+            }
+            case 2 -> {
+              if (s.active[i] > 0) {
+                d.connectionClosed(true);
+                s.active[i]--;
+              }
+            }
+            default -> {
+              if (s.inactive[i] > 0) {
+                d.connectionClosed(false);
+                s.inactive[i]--;
+              }
+            }
+          }
+        }
+        String name = LC_FAMILY[round % LC_FAMILY.length];
+        Scheduler scheduler = Schedulers.create(name, servers, SchedulerConfig.DEFAULT);
+        PickContext context = fresh();
+        Destination expected = kernel(name, s, servers, context);
+        Destination actual = scheduler.pick(context);
+        if (expected != actual) {
+          assertEquals(String.valueOf(expected), String.valueOf(actual), name + ", case " + c + ", round " + round);
+        }
+        actual.connectionOpened();
+        s.active[s.indexOf(actual)]++;
+        picks++;
+      }
+      for (int i = 0; i < n; i++) {
+        assertCell(servers.get(i).counts(), s.active[i], s.inactive[i], "case " + c + ", server " + i);
+      }
+    }
+    assertTrue(picks >= 3_000, picks + " picks");
+  }
+
+  @Test
+  void theMoveIntoTheSlabLosesNoUpdateToTheShadows() throws InterruptedException {
+    // two threads update counts that are not in a slab yet while the snapshot moves them there: the word and
+    // both shadows must hold every update, and the picks that follow must be the kernel's
+    SplittableRandom random = new SplittableRandom(4242L);
+    for (int round = 0; round < 60; round++) {
+      Service s = new Service();
+      int n = 70;
+      for (int i = 0; i < n; i++) {
+        int weight = 1 + random.nextInt(50);
+        RealServer r = new RealServer(Endpoint.parse("10.5.0." + i + ":80", 0), ForwardingMethod.MASQ, weight, 0, 0);
+        Destination d = new Destination(r, weight, new ConnectionCounts());
+        s.index.put(d.counts(), i);
+        s.servers.add(d);
+      }
+      s.active = new int[n];
+      s.inactive = new int[n];
+      int[][] perThread = new int[2][n]; // each thread's net effect: 1 active and 1 inactive per turn
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int id = t;
+        long seed = random.nextLong();
+        threads.add(Thread.ofPlatform().start(() -> {
+          SplittableRandom r = new SplittableRandom(seed);
+          started.countDown();
+          for (int turn = 0; turn < 3_000; turn++) {
+            int i = r.nextInt(n);
+            Destination d = s.servers.get(i);
+            d.connectionOpened();
+            d.connectionOpened();
+            d.connectionOpened();
+            d.connectionHalfClosed();
+            d.connectionClosed(true); // leaves 1 active, 1 inactive
+            perThread[id][i]++;
+          }
+        }));
+      }
+      started.await();
+      ServiceLoad.attach(s.servers); // the move into the slab, while the threads run
+      for (Thread t : threads) {
+        t.join(10_000);
+        assertFalse(t.isAlive(), "an updating thread is stuck");
+      }
+      for (int i = 0; i < n; i++) {
+        s.active[i] = perThread[0][i] + perThread[1][i];
+        s.inactive[i] = s.active[i];
+        assertCell(s.servers.get(i).counts(), s.active[i], s.inactive[i], "round " + round + ", server " + i);
+      }
+      assertTrue(new LoadTable(s.servers).run >= 0, "the straight scan is used");
+      assertKernel(s, s.servers, fresh(), "after the move, round " + round);
+    }
+  }
+
   @Test
   void theBlockTestNeverMissesABetterServer() {
     // LoadScan.scale on the edges: the smallest and largest ratios, and one just below and above powers of two
@@ -253,6 +397,15 @@ class LeastLoadCrossCheckTest {
         long threshold = (w * t) >>> k;
         assertTrue((load >> s) <= threshold, "load " + load + " weight " + w + " beats " + best[0] + "/" + best[1]);
       }
+    }
+    // the first pass's bound, a double: t rounded up and within 15 bits, from 1/65535 to 2^31
+    for (double r : new double[] {1.0 / 65535, 0x1p-16, 0.3, 1, 8191.5, 8192, 16383.99, 16384, 1e6, 0x1p31}) {
+      int scale = LoadScan.scale(r);
+      int s = scale & 31;
+      int k = (scale >>> 5) & 31;
+      long t = scale >>> 10;
+      assertTrue(t < 1 << 15 && t >= Math.scalb(r, k - s), "t for " + r);
+      assertTrue(s == 0 || k == 0, "s or k is 0 for " + r);
     }
   }
 }
