@@ -1,6 +1,7 @@
 package io.vsd.director;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +93,7 @@ public final class Director {
     }
     Vertx vertx = Vertx.builder().with(vertxOptions(config)).build();
     Director director = new Director(vertx, config, stateDir, startup, null, auth);
-    return director.deploy(null).map(director).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+    return failClosing(director.deploy(null).map(director), vertx);
   }
 
   /**
@@ -126,10 +127,27 @@ public final class Director {
         .compose(member -> {
           Director director = new Director(member.vertx(), config, stateDir, null, member, auth);
           ClusteredTable table = new ClusteredTable(member.table(), seed, mine, config.id());
-          return director.deploy(new ClusteredStart(table, seedName, fromFile && !config.services().isEmpty()))
-              .map(director)
-              .recover(e -> member.vertx().close().transform(v -> Future.failedFuture(e)));
+          return failClosing(director.deploy(new ClusteredStart(table, seedName,
+              fromFile && !config.services().isEmpty())).map(director), member.vertx());
         });
+  }
+
+  /**
+   * {@code started}, and when it fails, Vert.x closed behind it. The failure is reported at once, on a promise
+   * of no context: a future chained on the closing Vert.x would complete on an event loop already shut down,
+   * and the caller would never hear of the failure.
+   */
+  private static Future<Director> failClosing(Future<Director> started, Vertx vertx) {
+    Promise<Director> result = Promise.promise();
+    started.onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.complete(ar.result());
+      } else {
+        result.fail(ar.cause());
+        vertx.close();
+      }
+    });
+    return result.future();
   }
 
   /** The configured tokens; with none, the generated admin token (created on the first start, then reused). */

@@ -38,9 +38,18 @@ final class RunningDirector implements AutoCloseable {
 
   /** Starts from {@code configFile}, with the admin API on a free loopback port. */
   static RunningDirector start(Path configFile) throws Exception {
-    DirectorConfig config = ConfigLoader.load(configFile).withOverrides("127.0.0.1:" + freePort(), null, null)
-        .withAuth(TestTokens.settings());
-    return new RunningDirector(Director.start(config, true).await(30, TimeUnit.SECONDS));
+    for (int attempt = 1; ; attempt++) {
+      DirectorConfig config = ConfigLoader.load(configFile).withOverrides("127.0.0.1:" + freePort(), null, null)
+          .withAuth(TestTokens.settings());
+      try {
+        return new RunningDirector(Director.start(config, true).await(30, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        // The free port for the admin API may be taken between freePort() and the bind: try another, twice.
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
+          throw e;
+        }
+      }
+    }
   }
 
   static int freePort() throws IOException {
