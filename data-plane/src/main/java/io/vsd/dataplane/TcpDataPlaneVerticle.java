@@ -24,7 +24,6 @@ import io.vsd.services.model.ServiceKey;
 import io.vsd.services.routing.RoutingSnapshot;
 import io.vsd.services.routing.RoutingTable;
 import io.vsd.services.routing.ServiceRoute;
-import io.vsd.services.scheduler.Destination;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -206,46 +205,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
       if (key.protocol() != Protocol.TCP) {
         continue;
       }
-      String listener = listeners.state(key);
-      int active = 0;
-      int inactive = 0;
-      JsonObject servers = new JsonObject();
-      var persistent = route.templates() == null ? java.util.Map.<io.vsd.services.model.Endpoint, Integer>of()
-          : route.templates().countsByServer();
-      for (Destination d : route.destinations()) {
-        int a = d.counts().active();
-        int i = d.counts().inactive();
-        active += a;
-        inactive += i;
-        servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i)
-            .put("persistConns", persistent.getOrDefault(d.server().endpoint(), 0))
-            .put("weight", d.weight()));
-      }
-      // Traffic counters for every configured real server, also those health checking took out of the route.
-      for (var r : route.service().servers()) {
-        String endpoint = r.endpoint().toString();
-        JsonObject server = servers.getJsonObject(endpoint);
-        if (server == null) {
-          server = new JsonObject().put("activeConns", 0).put("inactConns", 0);
-          servers.put(endpoint, server);
-        }
-        Counters c = stats.find(key, r.endpoint());
-        server.put("stats", c == null ? new Counters().statsJson() : c.statsJson())
-            .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
-      }
-      Counters total = stats.find(key);
-      PickLatency picks = stats.findPicks(key);
-      JsonObject serviceStatus = new JsonObject()
-          .put("listener", listener)
-          .put("activeConns", active)
-          .put("inactConns", inactive)
-          .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
-          .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
-          .put("servers", servers);
-      if (picks != null) {
-        serviceStatus.put("picks", picks.json());
-      }
-      services.put(key.toString(), serviceStatus);
+      services.put(key.toString(), stats.serviceStatus(route, listeners.state(key)));
     }
     return new JsonObject()
         .put("version", snapshot.version())

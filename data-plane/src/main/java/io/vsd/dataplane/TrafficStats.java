@@ -1,7 +1,10 @@
 package io.vsd.dataplane;
 
+import io.vertx.core.json.JsonObject;
 import io.vsd.services.model.Endpoint;
 import io.vsd.services.model.ServiceKey;
+import io.vsd.services.routing.ServiceRoute;
+import io.vsd.services.scheduler.Destination;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,5 +90,52 @@ final class TrafficStats {
   Counters find(ServiceKey key, Endpoint server) {
     ServiceCounters s = services.get(key);
     return s == null ? null : s.servers().get(server);
+  }
+
+  /**
+   * A virtual service's part of the data plane's status (docs/event-bus.md, DataPlaneStatus): its listener,
+   * live counts, counters and rates, each real server's (also those health checking took out of the route),
+   * and its pick latencies. The TCP and the UDP data plane report their services alike.
+   */
+  JsonObject serviceStatus(ServiceRoute route, String listener) {
+    ServiceKey key = route.service().key();
+    int active = 0;
+    int inactive = 0;
+    JsonObject servers = new JsonObject();
+    Map<Endpoint, Integer> persistent = route.templates() == null ? Map.of() : route.templates().countsByServer();
+    for (Destination d : route.destinations()) {
+      int a = d.counts().active();
+      int i = d.counts().inactive();
+      active += a;
+      inactive += i;
+      servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i)
+          .put("persistConns", persistent.getOrDefault(d.server().endpoint(), 0))
+          .put("weight", d.weight()));
+    }
+    // Traffic counters for every configured real server, also those health checking took out of the route.
+    for (var r : route.service().servers()) {
+      String endpoint = r.endpoint().toString();
+      JsonObject server = servers.getJsonObject(endpoint);
+      if (server == null) {
+        server = new JsonObject().put("activeConns", 0).put("inactConns", 0);
+        servers.put(endpoint, server);
+      }
+      Counters c = find(key, r.endpoint());
+      server.put("stats", c == null ? new Counters().statsJson() : c.statsJson())
+          .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
+    }
+    Counters total = find(key);
+    PickLatency picks = findPicks(key);
+    JsonObject serviceStatus = new JsonObject()
+        .put("listener", listener)
+        .put("activeConns", active)
+        .put("inactConns", inactive)
+        .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
+        .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
+        .put("servers", servers);
+    if (picks != null) {
+      serviceStatus.put("picks", picks.json());
+    }
+    return serviceStatus;
   }
 }

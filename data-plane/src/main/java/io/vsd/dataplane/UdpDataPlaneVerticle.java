@@ -15,13 +15,11 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.transport.Transport;
 import io.vsd.eventbus.Addresses;
-import io.vsd.services.model.Endpoint;
 import io.vsd.services.model.Protocol;
 import io.vsd.services.model.ServiceKey;
 import io.vsd.services.routing.RoutingSnapshot;
 import io.vsd.services.routing.RoutingTable;
 import io.vsd.services.routing.ServiceRoute;
-import io.vsd.services.scheduler.Destination;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -195,49 +193,11 @@ public final class UdpDataPlaneVerticle extends VerticleBase {
       if (key.protocol() != Protocol.UDP) {
         continue;
       }
-      String listener = listeners.state(key);
-      int active = 0;
-      int inactive = 0;
-      JsonObject servers = new JsonObject();
-      Map<Endpoint, Integer> persistent = route.templates() == null ? Map.of() : route.templates().countsByServer();
-      for (Destination d : route.destinations()) {
-        int a = d.counts().active();
-        int i = d.counts().inactive();
-        active += a;
-        inactive += i;
-        servers.put(d.server().endpoint().toString(), new JsonObject().put("activeConns", a).put("inactConns", i)
-            .put("persistConns", persistent.getOrDefault(d.server().endpoint(), 0))
-            .put("weight", d.weight()));
-      }
-      for (var r : route.service().servers()) {
-        String endpoint = r.endpoint().toString();
-        JsonObject server = servers.getJsonObject(endpoint);
-        if (server == null) {
-          server = new JsonObject().put("activeConns", 0).put("inactConns", 0);
-          servers.put(endpoint, server);
-        }
-        Counters c = stats.find(key, r.endpoint());
-        server.put("stats", c == null ? new Counters().statsJson() : c.statsJson())
-            .put("rates", c == null ? new Counters().ratesJson() : c.ratesJson());
-      }
-      Counters total = stats.find(key);
       Bound b = listeners.socket(key);
       UdpListener l = b == null ? null : b.listener();
-      PickLatency picks = stats.findPicks(key);
-      JsonObject serviceStatus = new JsonObject()
-          .put("listener", listener)
-          .put("activeConns", active)
-          .put("inactConns", inactive)
-          .put("stats", total == null ? new Counters().statsJson() : total.statsJson())
-          .put("rates", total == null ? new Counters().ratesJson() : total.ratesJson())
-          .put("udp", new JsonObject()
-              .put("sessions", l == null ? 0 : l.sessionCount())
-              .put("evicted", l == null ? 0 : l.evictedCount()))
-          .put("servers", servers);
-      if (picks != null) {
-        serviceStatus.put("picks", picks.json());
-      }
-      services.put(key.toString(), serviceStatus);
+      services.put(key.toString(), stats.serviceStatus(route, listeners.state(key)).put("udp", new JsonObject()
+          .put("sessions", l == null ? 0 : l.sessionCount())
+          .put("evicted", l == null ? 0 : l.evictedCount())));
     }
     return new JsonObject()
         .put("version", snapshot.version())
