@@ -6,7 +6,7 @@
 # About 4 minutes. Writes bench/target/proxies.md and the marked section of docs/performance.md.
 # Settings (environment): BENCH_REPEATS (3), BENCH_SECONDS (3), BENCH_IDLE_CONNS (9000), BENCH_WRK_THREADS (1),
 # BENCH_WRK_CONNS (32), BENCH_EVENT_LOOPS (Vert.x's default, 2 x cores), VSD_JAVA_OPTS (bin/vsd's JVM flags),
-# BENCH_WARMUP (5 s through vsd), BENCH_NO_DOC=1 (leave docs/performance.md alone), BENCH_PROFILE=1 (JFR of vsd
+# BENCH_WARMUP (15 s through vsd), BENCH_NO_DOC=1 (leave docs/performance.md alone), BENCH_PROFILE=1 (JFR of vsd
 # into bench/target/vsd-profile.txt).
 set -euo pipefail
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"

@@ -1,13 +1,16 @@
 package io.vsd.dataplane;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.vsd.services.routing.RoutingTable;
+import java.net.SocketAddress;
 
 /**
  * What every forwarded connection of one data-plane verticle shares: where to read routes, how to connect to
@@ -20,15 +23,48 @@ import io.vsd.services.routing.RoutingTable;
 record Forwarding(RoutingTable routing, DataPlaneOptions options, ChannelFactory<? extends Channel> channels,
                   ChannelGroup connections, TrafficStats stats, ConnectionTable table) {
 
-  /** A connect to a real server, on the client socket's event loop, with our options. */
-  Bootstrap bootstrap(EventLoop loop, ChannelHandler handler) {
-    return new Bootstrap()
-        .group(loop)
-        .channelFactory(channels)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-        .handler(handler);
+  /**
+   * Connects a new real-server socket on {@code loop}, the client socket's event loop, from that loop.
+   *
+   * <p>Not Netty's {@code Bootstrap}: per connection it builds an options map, looks up an address resolver for an
+   * address that is already resolved, and queues the connect as a task; here the socket is made, registered and
+   * connected inline (registering on the current loop completes at once). TCP_NODELAY is Netty's default for every
+   * socket it makes, so it is not set again (one setsockopt less per socket).
+   *
+   * @return the connect's future; null when no socket could be made (out of file descriptors), {@code failure}
+   *     then holding why
+   */
+  ChannelFuture connect(EventLoop loop, ChannelHandler handler, SocketAddress to, Throwable[] failure) {
+    Channel ch;
+    try {
+      ch = channels.newChannel();
+    } catch (RuntimeException e) {
+      failure[0] = e;
+      return null;
+    }
+    ChannelConfig config = ch.config();
+    config.setAutoRead(false);
+    config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    config.setConnectTimeoutMillis((int) options.connectTimeout().toMillis());
+    ch.pipeline().addLast(handler);
+    ChannelFuture registered = loop.register(ch);
+    if (registered.isDone()) { // always, on the loop itself
+      if (!registered.isSuccess()) {
+        ch.unsafe().closeForcibly();
+        failure[0] = registered.cause();
+        return null;
+      }
+      return ch.connect(to);
+    }
+    ChannelPromise connecting = ch.newPromise();
+    registered.addListener(f -> {
+      if (f.isSuccess()) {
+        ch.connect(to, connecting);
+      } else {
+        ch.unsafe().closeForcibly();
+        connecting.setFailure(f.cause());
+      }
+    });
+    return connecting;
   }
 }

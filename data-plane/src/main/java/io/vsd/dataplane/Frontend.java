@@ -7,13 +7,17 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vsd.services.model.ServiceKey;
 import io.vsd.services.routing.ServiceRoute;
 import io.vsd.services.scheduler.Destination;
 import io.vsd.services.scheduler.PickContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
@@ -80,7 +84,6 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /** After a write to the real server: read the client again. After one to the client: read the real server. */
   private final ChannelFutureListener readInbound = f -> resume(f, inbound);
   private final ChannelFutureListener readOutbound = f -> resume(f, outbound);
-  private final ChannelFutureListener directionShut = this::directionShut;
 
   Frontend(Forwarding forwarding, ServiceKey key) {
     this.forwarding = forwarding;
@@ -127,13 +130,13 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     }
     d.connectionOpened();
     destination = d;
-    ChannelFuture connecting = forwarding.bootstrap(inbound.eventLoop(), new Backend(this)).connect(d.socketAddress());
-    if (connecting.isDone() && !connecting.isSuccess() && !connecting.channel().isRegistered()) {
-      // No socket could be made (out of file descriptors?). Not the real server's fault, so no retry; and the
-      // future's listeners would run off this event loop, so settle here.
+    Throwable[] noSocket = new Throwable[1];
+    ChannelFuture connecting = forwarding.connect(inbound.eventLoop(), new Backend(this), d.socketAddress(), noSocket);
+    if (connecting == null) {
+      // No socket could be made (out of file descriptors?). Not the real server's fault, so no retry.
       d.connectionClosed(true);
       if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-        LOG.log(System.Logger.Level.DEBUG, key + ": no socket for a connect to " + d + " (" + connecting.cause()
+        LOG.log(System.Logger.Level.DEBUG, key + ": no socket for a connect to " + d + " (" + noSocket[0]
             + "); closing the client " + inbound.remoteAddress());
       }
       inbound.close();
@@ -425,9 +428,42 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         inbound.close();
         outbound.close();
       } else {
-        ((DuplexChannel) to).shutdownOutput().addListener(directionShut);
+        shutOutput(to);
       }
     });
+  }
+
+  /**
+   * Sends FIN on {@code to}, whose writes have all gone out. Netty's {@code shutdownOutput} builds an exception with
+   * a stack trace every time (to fail writes still queued, and none are), so an epoll socket is shut directly (the
+   * channel reads its state from the socket). And from here, {@code to}'s own FIN ends that socket: Netty closes it
+   * at its EOF instead of shutting its input, a shutdown(2) that fails with ENOTCONN once the peer has closed, with
+   * another exception. A spliced socket keeps half-closing: its last bytes are still drained after its FIN.
+   */
+  private void shutOutput(Channel to) {
+    if (to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+      try {
+        socket.shutdown(false, true);
+      } catch (IOException e) {
+        to.close(); // the peer is gone: its reset reaches the other side through the close
+        return;
+      }
+      endAtEof(to);
+      directionShut(to.newSucceededFuture());
+    } else {
+      ((DuplexChannel) to).shutdownOutput().addListener((ChannelFuture f) -> {
+        if (f.isSuccess()) {
+          endAtEof(to);
+        }
+        directionShut(f);
+      });
+    }
+  }
+
+  private void endAtEof(Channel ch) {
+    if (!splicing) {
+      ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    }
   }
 
   private void directionShut(ChannelFuture f) {

@@ -155,8 +155,7 @@ public final class TcpDataPlaneVerticle extends VerticleBase {
         .channelFactory(transport.serverChannelFactory(false))
         .option(ChannelOption.SO_BACKLOG, options.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.AUTO_READ, false)
-        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.AUTO_READ, false) // TCP_NODELAY is Netty's default (SocketDefaultsTest)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(new ChannelInitializer<>() {
           @Override

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -180,6 +181,32 @@ class TcpDataPlaneVerticleTest {
         mayReply.countDown();
         assertEquals("got:hello", readLine(s.getInputStream()));
         assertEquals(-1, s.getInputStream().read(), "the real server's close should reach the client");
+      }
+      d.awaitCounts(service, backend.address(), 0, 0);
+    }
+  }
+
+  /** The other order: the real server sends FIN first, and the client still sends its request after it. */
+  @ParameterizedTest(name = "preferNative={0}")
+  @ValueSource(booleans = {true, false})
+  void aRealServerFinFirstStillLetsTheClientSendToIt(boolean preferNative) throws Exception {
+    CompletableFuture<String> received = new CompletableFuture<>();
+    try (TestBackend backend = TestBackend.start(V4, "fin-first", s -> {
+           s.getOutputStream().write("bye\n".getBytes(StandardCharsets.UTF_8));
+           s.shutdownOutput();
+           received.complete(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+         });
+         TestDirector d = TestDirector.start(OPTIONS, preferNative)) {
+      int port = freePort(V4);
+      String service = "tcp/127.0.0.1:" + port;
+      d.change(addService("127.0.0.1:" + port, "rr", server(backend.address())));
+      try (Socket s = connect(V4, port)) {
+        assertEquals("bye", readLine(s.getInputStream()));
+        assertEquals(-1, s.getInputStream().read(), "the real server's FIN should reach the client");
+        d.awaitCounts(service, backend.address(), 0, 1);
+        s.getOutputStream().write("still here".getBytes(StandardCharsets.UTF_8));
+        s.shutdownOutput();
+        assertEquals("still here", received.get(TestDirector.WAIT_MS, TimeUnit.MILLISECONDS));
       }
       d.awaitCounts(service, backend.address(), 0, 0);
     }
