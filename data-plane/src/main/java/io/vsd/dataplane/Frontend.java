@@ -194,7 +194,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       for (Object msg : pending) {
         exchanged = true;
         countIn(msg);
-        relay(msg, outbound, readInbound);
+        relay(msg, outbound, inbound, readInbound);
       }
     }
     if (clientEofEarly) {
@@ -216,7 +216,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     if (established) {
       exchanged = true;
       countIn(msg);
-      relay(msg, outbound, readInbound);
+      relay(msg, outbound, inbound, readInbound);
       spliceWhenDue(msg);
     } else {
       if (early == null) {
@@ -270,7 +270,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       serviceCounters.out(b.readableBytes());
       serverCounters.out(b.readableBytes());
     }
-    relay(msg, inbound, readOutbound);
+    relay(msg, inbound, outbound, readOutbound);
     spliceWhenDue(msg);
   }
 
@@ -372,8 +372,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
   // ---- forwarding ----
 
-  private static void relay(Object msg, Channel to, ChannelFutureListener then) {
-    to.writeAndFlush(msg).addListener(then);
+  /**
+   * Writes {@code msg} to {@code to}, and reads {@code source} again once it has gone out: at once when the socket
+   * took it whole (the usual case: no listener to add and notify), or from {@code then} when it completes later.
+   */
+  private static void relay(Object msg, Channel to, Channel source, ChannelFutureListener then) {
+    ChannelFuture write = to.writeAndFlush(msg);
+    if (write.isDone()) {
+      resume(write, source);
+    } else {
+      write.addListener(then);
+    }
   }
 
   /** A write to the other side has finished: read from {@code source} again, or close if the write failed. */
