@@ -224,6 +224,7 @@ def profiler(pid, command):
 
 def profile_run(pid, name, close, event, warmup):
   load = "connection close" if close else "keep-alive"
+  done = 0
   if warmup:
     log(f"{name}: {warmup} s of {load} load before the profiler starts")
     done = max(warmup - WARMUP_SLICE, 0)
@@ -259,7 +260,8 @@ def profile_run(pid, name, close, event, warmup):
   for f in (html, collapsed):
     if not os.path.exists(f) or os.path.getsize(f) == 0:
       raise RuntimeError(f"the profiler wrote no {f}")
-  r.update(name=name, load=load, event=event, cpu_s=c1 - c0, cpu_us_per_req=(c1 - c0) / r["requests"] * 1e6,
+  r.update(name=name, load=load, warmup=done if warmup else "(follows close-cpu) 0", event=event,
+           cpu_s=c1 - c0, cpu_us_per_req=(c1 - c0) / r["requests"] * 1e6,
            jit_share=max(j1 - j0, 0) / max(c1 - c0, 0.01), html=html, collapsed=collapsed)
   log(f"{name}: {r['rps']:.0f} req/s, director CPU {r['cpu_us_per_req']:.1f} µs per request "
       f"({100 * r['jit_share']:.0f} % of it in the JIT compilers)"
@@ -333,9 +335,17 @@ def summarise_cpu(stacks):
   lines = [f"{total} samples, one per {INTERVAL} of CPU.", "", "| share of samples | % |", "|---|---:|"]
   for label, match in CPU_CATEGORIES:
     lines.append(f"| {label} | {pct(sum(n for fr, n in stacks if match(fr)), total)} |")
-  self_counts = collections.Counter()
+  self_counts, syscalls = collections.Counter(), collections.Counter()
   for fr, n in stacks:
     self_counts[fr[-1]] += n
+    if fr[-1].endswith("_[k]"):
+      # The system call the kernel time was spent in. On loopback the sender's sendto/write also runs the
+      # receiver's side of TCP (softirq inline), so the peers' receive path shows up here too.
+      call = next((x for x in fr if re.match(r"__(x64|arm64)_sys_", x)), None)
+      syscalls[re.sub(r"^__(x64|arm64)_sys_|_\[k\]$", "", call) if call else "(no system call: interrupts, entry)"] += n
+  lines += ["", "Kernel time by system call:", "", "| % | system call |", "|---:|---|"]
+  lines += [f"| {pct(n, total)} | {frame(x) if x[0] != '(' else x} |" for x, n in syscalls.most_common(8)
+            if n >= total / 1000]
   lines += ["", f"Top {TOP} self frames (where the CPU was when sampled):", "", "| % | frame |", "|---:|---|"]
   lines += [f"| {pct(n, total)} | {frame(x)} |" for x, n in self_counts.most_common(TOP)]
   return lines + exception_sites(stacks, total, "samples")
@@ -353,7 +363,9 @@ def summarise_alloc(stacks, requests):
   types, sites = collections.Counter(), collections.Counter()
   for fr, n in stacks:
     types[re.sub(r"_\[[ik]\]$", "", fr[-1])] += n
-    sites[fr[-2] if len(fr) > 1 else "?"] += n
+    # The allocating Java frame: arrays are allocated through HotSpot's runtime (OptoRuntime::new_array_C,
+    # TypeArrayKlass::allocate_common, ...), whose frames say nothing about who allocated.
+    sites[next((x for x in reversed(fr[:-1]) if "/" in x and "::" not in x), "?")] += n
   lines += ["", f"Top {TOP} allocated classes:", "", "| % | class |", "|---:|---|"]
   lines += [f"| {pct(n, total)} | {frame(x)} |" for x, n in types.most_common(TOP)]
   lines += ["", f"Top {TOP} allocation sites:", "", "| % | frame |", "|---:|---|"]
@@ -375,16 +387,17 @@ def summary(results, loads, java_opts):
            f"Written by `bench/profile-vsd.sh` on {time.strftime('%Y-%m-%d %H:%M')}, vsd {git_head()}, "
            f"{os.cpu_count()} cores, load average {min(loads):.1f}–{max(loads):.1f} during the run. "
            f"wrk -t{WRK_THREADS} -c{WRK_CONNS} through one wrr service to two nginx real servers on loopback; "
-           f"the profiler attached after {WARMUP} s of the same load, for {SECONDS} s. "
+           f"the profiler attached after a warm-up with the same load (at least {WARMUP} s, longer while the JIT "
+           f"compilers were still busy, at most {WARMUP_MAX} s), for {SECONDS} s. "
            f"Director JVM options: {java_opts}. wrk, nginx and the director share the cores, so the req/s are "
            "those of this machine, not vsd's ceiling.", "",
            "Director CPU is its process's user + system time over the profiled run (/proc/PID/stat); the JIT "
            "compilers' part is that of its compiler threads (/proc/PID/task), the CPU the director would take "
            "once compiled is the rest.", "",
-           "| profile | load | req/s | director CPU per request | of which JIT compilers | without them | "
-           "flame graph |", "|---|---|---:|---:|---:|---:|---|"]
+           "| profile | load | warm-up | req/s | director CPU per request | of which JIT compilers | without them | "
+           "flame graph |", "|---|---|---:|---:|---:|---:|---:|---|"]
   for r in results:
-    lines.append(f"| {r['name']} ({r['event']}) | {r['load']} | {r['rps']:.0f} | {r['cpu_us_per_req']:.1f} µs | "
+    lines.append(f"| {r['name']} ({r['event']}) | {r['load']} | {r['warmup']} s | {r['rps']:.0f} | {r['cpu_us_per_req']:.1f} µs | "
                  f"{100 * r['jit_share']:.0f} % | {r['cpu_us_per_req'] * (1 - r['jit_share']):.1f} µs | "
                  f"[{r['name']}.html]({r['name']}.html) |")
   if any(r["errors"] for r in results):
