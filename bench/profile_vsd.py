@@ -376,7 +376,9 @@ def summarise_alloc(stacks, requests):
 def git_head():
   try:
     r = run(["git", "-C", ROOT, "log", "-1", "--format=%h %cs"], timeout=10)
-    dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], timeout=10).stdout.strip()
+    # The director's sources only: this script's own outputs (docs/flamegraphs) and bench/ are not vsd.
+    dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench", ":!docs"],
+                timeout=10).stdout.strip()
     return r.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
   except (OSError, subprocess.SubprocessError):
     return "?"
