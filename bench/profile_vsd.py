@@ -323,11 +323,11 @@ def exception_sites(stacks, total, unit):
     caller = fr[i - 1] if i > 0 else "?"
     vsd = next((x for x in reversed(fr[:i]) if x.startswith("io/vsd/")), None)
     sites[f"{fr[i].rsplit('.', 1)[0]} ← {caller}" + (f" ← … {vsd}" if vsd and vsd != caller else "")] += n
-  if not sites:
+  rows = [f"| {pct(n, total)} | {frame(x)} |" for x, n in sites.most_common(5) if n >= total / 1000]
+  if not rows:
     return []
-  lines = ["", f"Exceptions constructed (share of {unit}; exception ← the frame that built it ← … the nearest vsd "
-           "frame):", "", "| % | site |", "|---:|---|"]
-  return lines + [f"| {pct(n, total)} | {frame(x)} |" for x, n in sites.most_common(5) if n >= total / 1000]
+  return ["", f"Exceptions constructed (share of {unit}; exception ← the frame that built it ← … the nearest vsd "
+          "frame):", "", "| % | site |", "|---:|---|"] + rows
 
 
 def summarise_cpu(stacks):
