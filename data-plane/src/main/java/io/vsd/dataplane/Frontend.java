@@ -7,17 +7,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.Socket;
-import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vsd.services.model.ServiceKey;
 import io.vsd.services.routing.ServiceRoute;
 import io.vsd.services.scheduler.Destination;
 import io.vsd.services.scheduler.PickContext;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
@@ -84,6 +80,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /** After a write to the real server: read the client again. After one to the client: read the real server. */
   private final ChannelFutureListener readInbound = f -> resume(f, inbound);
   private final ChannelFutureListener readOutbound = f -> resume(f, outbound);
+  private final ChannelFutureListener directionShut = this::directionShut;
 
   Frontend(Forwarding forwarding, ServiceKey key) {
     this.forwarding = forwarding;
@@ -442,37 +439,12 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     });
   }
 
-  /**
-   * Sends FIN on {@code to}, whose writes have all gone out. Netty's {@code shutdownOutput} builds an exception with
-   * a stack trace every time (to fail writes still queued, and none are), so an epoll socket is shut directly (the
-   * channel reads its state from the socket). And from here, {@code to}'s own FIN ends that socket: Netty closes it
-   * at its EOF instead of shutting its input, a shutdown(2) that fails with ENOTCONN once the peer has closed, with
-   * another exception. A spliced socket keeps half-closing: its last bytes are still drained after its FIN.
-   */
+  /** Sends FIN on {@code to}, whose writes have all gone out. */
   private void shutOutput(Channel to) {
-    if (to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
-      try {
-        socket.shutdown(false, true);
-      } catch (IOException e) {
-        to.close(); // the peer is gone: its reset reaches the other side through the close
-        return;
-      }
-      endAtEof(to);
-      directionShut(to.newSucceededFuture());
-    } else {
-      ((DuplexChannel) to).shutdownOutput().addListener((ChannelFuture f) -> {
-        if (f.isSuccess()) {
-          endAtEof(to);
-        }
-        directionShut(f);
-      });
-    }
-  }
-
-  private void endAtEof(Channel ch) {
-    if (!splicing) {
-      ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-    }
+    // Netty's shutdownOutput builds an exception with a stack trace every time (to fail writes still queued, and
+    // none are). Shutting the socket directly avoided it, but left Netty's epoll channel unable to flush and close
+    // some sockets at the end of a load run (they spun the event loop on EPOLLHUP): docs/performance.md.
+    ((DuplexChannel) to).shutdownOutput().addListener(directionShut);
   }
 
   private void directionShut(ChannelFuture f) {

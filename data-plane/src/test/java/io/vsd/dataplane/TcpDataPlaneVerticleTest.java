@@ -212,6 +212,49 @@ class TcpDataPlaneVerticleTest {
     }
   }
 
+  /**
+   * The end of a load run, as wrk ends one: clients leave in the middle of their exchange (closing before the
+   * answer, closing after it, or sending FIN and closing at once), while the real server answers and closes, as an
+   * HTTP server does with {@code Connection: close}. Every socket must be closed afterwards: a director that keeps
+   * some holds their descriptors, and its event loops spin on their hang-ups.
+   */
+  @ParameterizedTest(name = "preferNative={0}")
+  @ValueSource(booleans = {true, false})
+  void clientsLeavingMidExchangeLeaveNoSocketOpen(boolean preferNative) throws Exception {
+    try (TestBackend backend = TestBackend.start(V4, "answer-and-close", s -> {
+           if (readLine(s.getInputStream()) != null) {
+             writeLine(s.getOutputStream(), "answer");
+           }
+         });
+         TestDirector d = TestDirector.start(OPTIONS, preferNative)) {
+      int port = freePort(V4);
+      String service = "tcp/127.0.0.1:" + port;
+      d.change(addService("127.0.0.1:" + port, "rr", server(backend.address())));
+      List<Thread> clients = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int way = t % 3;
+        clients.add(Thread.ofVirtual().start(() -> {
+          for (int i = 0; i < 100; i++) {
+            try (Socket s = connect(V4, port)) {
+              writeLine(s.getOutputStream(), "request");
+              if (way == 1) {
+                readLine(s.getInputStream());
+              } else if (way == 2) {
+                s.shutdownOutput();
+              }
+            } catch (java.io.IOException e) {
+              // a reset from a real server that answered a client already gone: part of what is tested
+            }
+          }
+        }));
+      }
+      for (Thread c : clients) {
+        assertTrue(c.join(Duration.ofMillis(TestDirector.WAIT_MS)), "a client thread did not finish");
+      }
+      d.awaitCounts(service, backend.address(), 0, 0); // a real server's connection counts until its socket closes
+    }
+  }
+
   @Test
   void weightZeroKeepsOpenConnectionsAndSendsNewOnesElsewhere() throws Exception {
     try (TestBackend a = TestBackend.named(V4, "A");
