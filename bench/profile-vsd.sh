@@ -14,6 +14,7 @@
 set -euo pipefail
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 source "$here/../bin/common.sh"
+source "$here/lib.sh"
 
 for arg in "$@"; do
   case "$arg" in
@@ -29,30 +30,8 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 [ -x /usr/bin/python3 ] || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-    echo "profile-vsd: please install: ${need[*]}" >&2; exit 1
-  fi
-  echo "profile-vsd: installing ${need[*]}" >&2
-  # Debian's nginx package starts its system service on install (nginx on :80); a policy-rc.d that says no
-  # keeps it stopped. Ours is removed again; one that was there is left alone.
-  guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
-  fi
-  rc=0
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } >&2 || rc=$?
-  [ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d
-  [ "$rc" = 0 ] || { echo "profile-vsd: apt-get failed" >&2; exit 1; }
-fi
-
-# Builds like bin/vsd would, but with `package`: bin/vsd's own build would install into ~/.m2.
-if vsd_needs_build; then
-  echo "profile-vsd: building vsd (mvn package, tests skipped)..." >&2
-  (cd "$VSD_HOME" && mvn -q -B -DskipTests package) >&2 || { echo "profile-vsd: the build failed" >&2; exit 1; }
-  touch "$VSD_JAR"  # Maven keeps a jar whose classes did not change
-fi
-if vsd_needs_build; then echo "profile-vsd: vsd still looks older than its sources" >&2; exit 1; fi
+bench_install profile-vsd "${need[@]}"
+bench_build profile-vsd
 
 # async-profiler's jar on Maven Central carries the native agent for each platform; only the agent is used.
 case "$(uname -m)" in

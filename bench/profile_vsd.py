@@ -45,54 +45,10 @@ ADMIN = 18699
 RUNS = [("close-cpu", True, "cpu", WARMUP), ("close-alloc", True, "alloc", 0),
         ("keepalive-cpu", False, "cpu", WARMUP)]
 
-children = []  # every Popen started here, killed on exit
+import processes
+from processes import log, on_signal, run, start, stop, stop_all
 
-
-def log(msg):
-  print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def start(name, argv, **kw):
-  out = open(os.path.join(WORK, name + ".log"), "ab")
-  p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                       start_new_session=True, **kw)
-  children.append(p)
-  return p
-
-
-def stop(p, grace=10.0):
-  """SIGTERM to the process group it leads (nginx has workers), SIGKILL after the grace period."""
-  for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-    try:
-      os.killpg(p.pid, sig)
-    except (ProcessLookupError, PermissionError):
-      break  # the whole group is gone
-    try:
-      p.wait(wait)
-      # The leader is gone; its workers may not be: the next round sends them SIGKILL.
-      if sig == signal.SIGKILL:
-        break
-    except subprocess.TimeoutExpired:
-      continue
-  if p in children:
-    children.remove(p)
-
-
-def stop_all():
-  for p in reversed(list(children)):
-    try:
-      stop(p)
-    except Exception as e:  # keep killing the others
-      log(f"could not stop {p.pid}: {e}")
-
-
-def on_signal(signum, _frame):
-  log(f"signal {signum}: stopping everything started here")
-  raise SystemExit(128 + signum)
-
-
-def run(argv, timeout):
-  return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+processes.WORK = WORK
 
 
 def wait_port(port, what, proc, seconds=20.0):

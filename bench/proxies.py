@@ -46,61 +46,10 @@ PORTS = {"vsd": (18400, 18401, 18402), "haproxy": (18410, 18411, None), "nginx":
 TARGETS = ["vsd", "haproxy", "nginx", "direct"]
 PROXIES = TARGETS[:3]
 
-children = []  # every Popen started here, killed on exit
+import processes
+from processes import log, on_signal, run, start, stop, stop_all
 
-
-def log(msg):
-  print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def start(name, argv, **kw):
-  out = open(os.path.join(WORK, name + ".log"), "ab")
-  p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                       start_new_session=True, **kw)
-  children.append(p)
-  return p
-
-
-def stop(p, grace=5.0):
-  """SIGTERM to the process group it leads (nginx has workers), SIGKILL after the grace period."""
-  if p.poll() is None:
-    try:
-      os.killpg(p.pid, signal.SIGTERM)
-    except ProcessLookupError:
-      pass
-    try:
-      p.wait(grace)
-    except subprocess.TimeoutExpired:
-      try:
-        os.killpg(p.pid, signal.SIGKILL)
-      except ProcessLookupError:
-        pass
-      p.wait(5)
-  else:
-    # The leader may be gone while its workers are not.
-    try:
-      os.killpg(p.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-      pass
-  if p in children:
-    children.remove(p)
-
-
-def stop_all():
-  for p in list(children):
-    try:
-      stop(p, grace=30.0)  # a JVM may write its class-data archive (and a JFR recording) on the way out
-    except Exception as e:  # keep killing the others
-      log(f"could not stop {p.pid}: {e}")
-
-
-def on_signal(signum, _frame):
-  log(f"signal {signum}: stopping everything started here")
-  raise SystemExit(128 + signum)
-
-
-def run(argv, timeout):
-  return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+processes.WORK = WORK
 
 
 def wait_port(port, what, seconds=20.0, proc=None):
@@ -446,7 +395,7 @@ def main():
   try:
     results = measure(loads)
   finally:
-    stop_all()
+    stop_all(grace=30.0)  # a JVM may write its AOT cache (and a JFR recording) on the way out
   results["elapsed_s"] = time.monotonic() - t_begin
   if PROFILE and os.path.exists(os.path.join(WORK, "vsd.jfr")):
     jfr = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "jfr")
