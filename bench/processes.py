@@ -1,4 +1,4 @@
-"""What bench/'s Python harnesses share: a log line, and the processes they start, each in a session of its
+"""What bench/'s Python harnesses share: a log line, small file helpers, and the processes they start, each in a session of its
 own so that its workers go with it, all killed on exit (also on failure or Ctrl-C)."""
 import os
 import signal
@@ -55,3 +55,14 @@ def on_signal(signum, _frame):
 
 def run(argv, timeout):
   return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+
+
+def loadavg():
+  with open("/proc/loadavg") as f:
+    return float(f.read().split()[0])
+
+
+def write(path, text):
+  with open(path, "w") as f:
+    f.write(text)
+  return path

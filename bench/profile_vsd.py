@@ -46,7 +46,7 @@ RUNS = [("close-cpu", True, "cpu", WARMUP), ("close-alloc", True, "alloc", 0),
         ("keepalive-cpu", False, "cpu", WARMUP)]
 
 import processes
-from processes import log, on_signal, run, start, stop, stop_all
+from processes import loadavg, log, on_signal, run, start, stop, stop_all, write
 
 processes.WORK = WORK
 
@@ -100,17 +100,6 @@ def jit_cpu_seconds(pid):
     except OSError:
       pass  # a compiler thread that exited (HotSpot starts and stops them as the queue grows and shrinks)
   return total / CLK_TCK
-
-
-def loadavg():
-  with open("/proc/loadavg") as f:
-    return float(f.read().split()[0])
-
-
-def write(path, text):
-  with open(path, "w") as f:
-    f.write(text)
-  return path
 
 
 def backends_conf():

@@ -47,7 +47,7 @@ TARGETS = ["vsd", "haproxy", "nginx", "direct"]
 PROXIES = TARGETS[:3]
 
 import processes
-from processes import log, on_signal, run, start, stop, stop_all
+from processes import loadavg, log, on_signal, run, start, stop, stop_all, write
 
 processes.WORK = WORK
 
@@ -114,18 +114,7 @@ def rss_kib(p):
   return total
 
 
-def loadavg():
-  with open("/proc/loadavg") as f:
-    return float(f.read().split()[0])
-
-
 # ---- configuration of the peers ----
-
-def write(path, text):
-  with open(path, "w") as f:
-    f.write(text)
-  return path
-
 
 def nginx_backends_conf():
   servers = "".join(f"""
